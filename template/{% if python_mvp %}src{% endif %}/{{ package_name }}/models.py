@@ -1,0 +1,47 @@
+"""The users table and the shapes the API accepts and returns."""
+
+from datetime import UTC, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UserBase(SQLModel):
+    email: str = Field(max_length=320)
+    name: str = Field(min_length=1, max_length=100)
+
+
+class User(UserBase, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Stored lower-cased by the service, so this index makes emails unique
+    # case-insensitively and backs the rule up when two requests race.
+    email: str = Field(max_length=320, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class UserCreate(UserBase):
+    pass
+
+
+class UserUpdate(SQLModel):
+    email: str | None = Field(default=None, max_length=320)
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class UserRead(UserBase):
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserPage(SQLModel):
+    items: list[UserRead]
+    total: int
+    offset: int
+    limit: int

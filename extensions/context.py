@@ -7,6 +7,7 @@ question), so every key is read with a default and every rule accepts any type.
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 import secrets
@@ -93,6 +94,19 @@ def text_problem(value: Any, question: str, limit: int = 200) -> str:
     return ""
 
 
+def toml_str(value: Any) -> str:
+    """A TOML basic string (also valid JSON and YAML)."""
+    return json.dumps(str(value if value is not None else ""), ensure_ascii=False)
+
+
+def py_str(value: Any) -> str:
+    """A Python string literal quoted the way ruff format would leave it."""
+    text = str(value if value is not None else "")
+    if '"' in text and "'" not in text and "\\" not in text:
+        return "'" + json.dumps(text, ensure_ascii=False)[1:-1].replace('\\"', '"') + "'"
+    return json.dumps(text, ensure_ascii=False)
+
+
 class Rules(Extension):
     """Filters used by copier.yml: defaults and validators, one message per rule."""
 
@@ -106,6 +120,8 @@ class Rules(Extension):
             package_name_problem=package_name_problem,
             email_problem=email_problem,
             text_problem=text_problem,
+            toml_str=toml_str,
+            py_str=py_str,
         )
 
 

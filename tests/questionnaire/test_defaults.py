@@ -1,0 +1,36 @@
+"""Defaults: every question has one, and the derived ones follow the name."""
+
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import render
+
+
+def answers_of(project: Path) -> dict:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+
+def test_defaults_alone_make_a_project(rendered: dict) -> None:
+    answers = answers_of(rendered["python", "MVP"])
+    assert answers["project_name"] == "My Project"
+    assert answers["project_slug"] == "my-project"
+    assert answers["package_name"] == "my_project"
+    assert (answers["stack"], answers["tier"], answers["license"]) == ("python", "MVP", "MIT")
+
+
+def test_slug_and_package_derive_from_the_name(tmp_path: Path) -> None:
+    project = render(tmp_path / "p", project_name="Acme Orders 2")
+    answers = answers_of(project)
+    assert answers["project_slug"] == "acme-orders-2"
+    assert answers["package_name"] == "acme_orders_2"
+    assert (project / "src/acme_orders_2/main.py").is_file()
+
+
+def test_name_with_quotes_and_accents_renders_valid_python(tmp_path: Path) -> None:
+    project = render(tmp_path / "p", project_name='Café "Ünïcode" Orders')
+    answers = answers_of(project)
+    assert answers["project_slug"] == "cafe-unicode-orders"
+    main = (project / "src/cafe_unicode_orders/main.py").read_text()
+    compile(main, "main.py", "exec")
+    assert "Café" in main

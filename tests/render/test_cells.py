@@ -1,0 +1,127 @@
+"""Every built stack x tier renders cleanly with defaults, with the files it should have."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import BUILT, JINJA_LEFTOVER, cell_id, files_of
+
+# Paths (files or folders) each cell must have, and paths it must not.
+COMMON = [
+    "README.md",
+    "docs/ARCHITECTURE.md",
+    "Makefile",
+    "LICENSE",
+    ".gitignore",
+    ".editorconfig",
+    ".copier-answers.yml",
+    ".pre-commit-config.yaml",
+    ".github/workflows/ci.yml",
+    ".env",
+    ".env.example",
+]
+EXPECTED = {
+    ("python", "MVP"): [
+        "pyproject.toml",
+        *(f"src/my_project/{name}.py" for name in ("main", "models", "api", "services", "database")),
+        "tests/conftest.py",
+    ],
+}
+ABSENT = {
+    ("python", "MVP"): ["src/my_project/core", "src/my_project/api", "alembic", "main.sql"],
+}
+TEXT_SUFFIXES = {"", ".py", ".md", ".toml", ".yml", ".yaml", ".json", ".sql", ".ini", ".txt", ".sh"}
+
+
+@pytest.fixture(params=BUILT, ids=cell_id)
+def project(request: pytest.FixtureRequest, rendered: dict) -> Path:
+    return rendered[request.param]
+
+
+def test_no_unrendered_jinja_in_paths(project: Path) -> None:
+    leftovers = [str(path) for path in files_of(project) if JINJA_LEFTOVER.search(str(path))]
+    assert leftovers == []
+    assert [str(p) for p in files_of(project) if p.suffix == ".jinja"] == []
+
+
+def test_no_unrendered_jinja_in_text(project: Path) -> None:
+    leftovers = []
+    for path in files_of(project):
+        if path.suffix in TEXT_SUFFIXES or path.name.startswith("."):
+            text = (project / path).read_text()
+            # GitHub Actions expressions are ${{ ... }}: not Jinja.
+            text = text.replace("${{", "").replace("}}", "") if path.suffix == ".yml" else text
+            if JINJA_LEFTOVER.search(text):
+                leftovers.append(str(path))
+    assert leftovers == []
+
+
+def test_structured_files_parse(project: Path) -> None:
+    parsed = 0
+    for path in files_of(project):
+        full = project / path
+        if path.suffix in {".yml", ".yaml"}:
+            list(yaml.safe_load_all(full.read_text()))
+        elif path.suffix == ".toml":
+            tomllib.loads(full.read_text())
+        elif path.suffix == ".json":
+            json.loads(full.read_text())
+        else:
+            continue
+        parsed += 1
+    assert parsed >= 3
+
+
+@pytest.mark.parametrize("cell", BUILT, ids=cell_id)
+def test_expected_paths(cell: tuple[str, str], rendered: dict) -> None:
+    project = rendered[cell]
+    missing = [p for p in COMMON + EXPECTED.get(cell, []) if not (project / p).exists()]
+    assert missing == []
+    present = [p for p in ABSENT.get(cell, []) if (project / p).exists()]
+    assert present == []
+
+
+@pytest.mark.parametrize("cell", BUILT, ids=cell_id)
+def test_answers_file_records_the_cell(cell: tuple[str, str], rendered: dict) -> None:
+    answers = yaml.safe_load((rendered[cell] / ".copier-answers.yml").read_text())
+    assert (answers["stack"], answers["tier"]) == cell
+    assert answers["_src_path"]
+    assert "fresh_secret" not in answers
+
+
+def test_env_has_a_fresh_secret_and_example_has_none(tmp_path: Path, rendered: dict) -> None:
+    from tests.conftest import render
+
+    first = rendered[BUILT[0]]
+    second = render(tmp_path / "again", stack=BUILT[0][0], tier=BUILT[0][1])
+    secret = [line for line in (first / ".env").read_text().splitlines() if "SECRET" in line]
+    again = [line for line in (second / ".env").read_text().splitlines() if "SECRET" in line]
+    assert secret and again and secret != again
+    value = secret[0].split("=", 1)[1]
+    assert len(value) >= 64
+    assert value not in (first / ".env.example").read_text()
+
+
+@pytest.mark.parametrize(
+    ("license", "marker"),
+    [
+        ("MIT", "MIT License"),
+        ("Apache-2.0", "Apache License"),
+        ("BSD-3-Clause", "BSD 3-Clause License"),
+        ("Proprietary", "All rights reserved"),
+    ],
+)
+def test_license_as_answered(copie, license: str, marker: str) -> None:
+    result = copie.copy(extra_answers={"license": license, "author_name": "Ada Lovelace"})
+    assert result.exception is None, result.exception
+    text = (result.project_dir / "LICENSE").read_text()
+    assert marker in text
+    assert "Ada Lovelace" in text
+    assert [p.name for p in result.project_dir.iterdir() if p.name.startswith("LICENSE")] == [
+        "LICENSE"
+    ]

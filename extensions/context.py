@@ -100,11 +100,12 @@ def toml_str(value: Any) -> str:
 
 
 def py_str(value: Any) -> str:
-    """A Python string literal quoted the way ruff format would leave it."""
+    """A Python string literal quoted the way ruff format leaves it (fewest escapes)."""
     text = str(value if value is not None else "")
-    if '"' in text and "'" not in text and "\\" not in text:
-        return "'" + json.dumps(text, ensure_ascii=False)[1:-1].replace('\\"', '"') + "'"
-    return json.dumps(text, ensure_ascii=False)
+    body = json.dumps(text, ensure_ascii=False)[1:-1]  # escapes \\, " and controls
+    if text.count('"') > text.count("'"):
+        return "'" + body.replace('\\"', '"').replace("'", "\\'") + "'"
+    return '"' + body + '"'
 
 
 class Rules(Extension):

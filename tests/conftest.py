@@ -42,6 +42,8 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """Run a command, and on failure show what it printed."""
     full_env = {**os.environ, **(env or {})}
+    # Generated projects have their own environment: never leak the suite's venv into them.
+    full_env.pop("VIRTUAL_ENV", None)
     proc = subprocess.run(
         [str(part) for part in cmd],
         cwd=cwd,

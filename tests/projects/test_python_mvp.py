@@ -1,0 +1,51 @@
+"""The generated Python MVP works the minute it is generated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import render, require, run
+from tests.projects.serving import make_run, request
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def project(rendered: dict) -> Path:
+    require("uv")
+    return rendered["python", "MVP"]
+
+
+def test_lint_is_clean(project: Path) -> None:
+    run("make", "lint", cwd=project)
+
+
+def test_tests_pass_with_coverage(project: Path) -> None:
+    out = run("make", "test", cwd=project).stdout
+    assert " passed" in out and " failed" not in out
+    assert "Required test coverage of 90" in out
+
+
+def test_make_run_serves_the_users_resource(project: Path) -> None:
+    with make_run(project) as base:
+        status, created = request(f"{base}/users", "POST", {"email": "Ada@Example.com", "name": "Ada"})
+        assert status == 201, created
+        assert created["email"] == "ada@example.com"
+        status, page = request(f"{base}/users")
+        assert status == 200
+        assert created in page["items"]
+        assert request(f"{base}/users", "POST", {"email": "ada@example.com", "name": "A"})[0] == 409
+        assert request(f"{base}/users/{created['id']}", "DELETE")[0] == 204
+        assert request(f"{base}/users/{created['id']}")[0] == 404
+
+
+def test_unusual_names_still_lint_clean(tmp_path: Path) -> None:
+    odd = render(
+        tmp_path / "odd",
+        project_name='Café "Ünïcode" Orders',
+        description="It's \"quoted\" and has a back\\slash",
+        author_name="O'Brien & Søn",
+    )
+    run("make", "lint", cwd=odd)

@@ -1,0 +1,77 @@
+"""A throwaway clone of the template where tests can tag releases and add new ones."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEMPLATE, commit_all, copier, git, render, run
+
+
+@dataclass
+class TemplateClone:
+    path: Path
+
+    def tag(self, version: str, ref: str = "HEAD") -> None:
+        git("tag", "-f", version, ref, cwd=self.path)
+
+    def change(self, relative: str, old: str, new: str, version: str) -> None:
+        """Release a new version whose only change is `old` -> `new` in one template file."""
+        target = self.path / relative
+        text = target.read_text()
+        assert old in text, f"{old!r} not in {relative}"
+        target.write_text(text.replace(old, new, 1))
+        commit_all(self.path, f"release {version}")
+        self.tag(version)
+
+
+def clone_working_tree(dest: Path) -> Path:
+    """Clone the template's history, then commit its working tree on top (tests run on it)."""
+    git("clone", "-q", "--no-hardlinks", str(TEMPLATE), str(dest), cwd=TEMPLATE.parent)
+    listed = run("git", "ls-files", "-z", "-co", "--exclude-standard", cwd=TEMPLATE).stdout
+    for name in filter(None, listed.split("\0")):
+        source = TEMPLATE / name
+        target = dest / name
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    for name in run("git", "ls-files", "-z", cwd=dest).stdout.split("\0"):
+        if name and not (TEMPLATE / name).exists():
+            (dest / name).unlink()
+    commit_all(dest, "working tree")
+    return dest
+
+
+@pytest.fixture
+def template_clone(tmp_path: Path) -> TemplateClone:
+    return TemplateClone(clone_working_tree(tmp_path / "uts"))
+
+
+def generate(clone: TemplateClone, dest: Path, version: str, **answers: str) -> Path:
+    """Render at `version`, then make the project a git repository, as a user would."""
+    render(dest, src=clone.path, vcs_ref=version, **answers)
+    git("init", "-q", "-b", "main", cwd=dest)
+    commit_all(dest, "generated")
+    return dest
+
+
+def update(project: Path, version: str, *extra: str, check: bool = True):
+    return copier("update", "--trust", "--defaults", "--vcs-ref", version, *extra, cwd=project,
+                  check=check)
+
+
+def conflict_leftovers(project: Path) -> list[str]:
+    """Files with conflict markers, and *.rej files."""
+    found = [str(p.relative_to(project)) for p in project.rglob("*.rej") if ".git" not in p.parts]
+    for path in project.rglob("*"):
+        if path.is_file() and ".git" not in path.parts and ".venv" not in path.parts:
+            try:
+                text = path.read_text()
+            except UnicodeDecodeError:
+                continue
+            if "<<<<<<< " in text or "\n>>>>>>> " in text:
+                found.append(str(path.relative_to(project)))
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +46,41 @@ def clone_working_tree(dest: Path) -> Path:
     return dest
 
 
+@dataclass(frozen=True)
+class Release:
+    version: str
+    commit: str
+    cells: tuple[tuple[str, str], ...]
+
+    @property
+    def tag(self) -> str:
+        return f"v{self.version}"
+
+
+def releases() -> list[Release]:
+    data = tomllib.loads((TEMPLATE / "releases.toml").read_text())
+    return [
+        Release(
+            version=entry["version"],
+            commit=entry["commit"],
+            cells=tuple(tuple(cell.split("/")) for cell in entry["cells"]),  # type: ignore[misc]
+        )
+        for entry in data["release"]
+    ]
+
+
+# The working tree, tagged above every release, is what updates go to.
+NEXT = "v999.0.0"
+
+
 @pytest.fixture
 def template_clone(tmp_path: Path) -> TemplateClone:
-    return TemplateClone(clone_working_tree(tmp_path / "uts"))
+    """Clone with every release tagged at its recorded commit and the working tree as NEXT."""
+    clone = TemplateClone(clone_working_tree(tmp_path / "uts"))
+    for release in releases():
+        clone.tag(release.tag, release.commit)
+    clone.tag(NEXT)
+    return clone
 
 
 def generate(clone: TemplateClone, dest: Path, version: str, **answers: str) -> Path:

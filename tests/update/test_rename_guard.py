@@ -56,9 +56,10 @@ def test_guard_catches_a_rename_without_migration(
     config = template_clone.path / "copier.yml"
     config.write_text(
         config.read_text().replace(
-            "_migrations: []",
+            "_migrations:\n",
             "_migrations:\n  - version: v1000.0.0\n    when: \"{{ _stage == 'before' }}\"\n"
             "    command: git mv src/{{ package_name }}/services.py src/{{ package_name }}/rules.py\n",
+            1,
         )
     )
     assert unexplained_removals(old, new, template_clone.path) == []

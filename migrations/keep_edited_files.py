@@ -1,0 +1,139 @@
+"""Update migration: no file the user edited disappears silently.
+
+Copier deletes every file the old template rendered and the new one does not, edited or
+not: that happens when a tier changes (MVP's `services.py` becomes CORE's `services/`)
+or a release drops a file. This script runs at both stages of `copier update`:
+
+- before: with the answers the update will use (the recorded ones plus `--data`), it
+  renders the old and the new version; an edited file about to vanish is moved with
+  `git mv` to `upgrade-leftovers/<label>/<path>` and named on the terminal. A downgrade
+  (smaller tier) or a change of stack deletes whole layers: it is refused, listing what
+  would go, unless UTS_ALLOW_DOWNGRADE=1 is set. Nothing has been written yet then.
+- after: a safety net for answers changed at the prompt, which the before stage cannot
+  see: any file the update deleted whose committed content differs from the old render
+  is restored under `upgrade-leftovers/` and named.
+
+Run by copier from the project directory; running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+from copier import run_copy
+
+TIER_ORDER = {"MVP": 0, "CORE": 1, "FULL": 2}
+LEFTOVERS = Path("upgrade-leftovers")
+SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
+
+
+def say(message: str) -> None:
+    print(f"uts: {message}", file=sys.stderr)
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], check=True, capture_output=True, text=True).stdout
+
+
+def render(src: str, ref: str | None, answers: dict, into: Path) -> dict[Path, bytes]:
+    run_copy(src, into, data=answers, vcs_ref=ref, defaults=True, unsafe=True, quiet=True,
+             overwrite=True, skip_tasks=True)
+    return {
+        path.relative_to(into): path.read_bytes()
+        for path in into.rglob("*")
+        if path.is_file() and not SKIP.intersection(path.relative_to(into).parts)
+    }
+
+
+def user_answers(recorded: dict) -> dict:
+    return {k: v for k, v in recorded.items() if not k.startswith("_")}
+
+
+def label_for(old: dict, new: dict, recorded: dict) -> str:
+    if (old.get("stack"), old.get("tier")) == (new.get("stack"), new.get("tier")):
+        return f"from-{recorded.get('_commit', 'previous')}"
+    return f"{old.get('stack')}-{old.get('tier')}-to-{new.get('stack')}-{new.get('tier')}".lower()
+
+
+def before(args: argparse.Namespace) -> int:
+    answers_file = Path(".copier-answers.yml")
+    if not answers_file.is_file():
+        return 0
+    recorded = yaml.safe_load(answers_file.read_text()) or {}
+    old = user_answers(recorded)
+    new = {**old, **{k: v for k, v in json.loads(args.data).items() if not k.startswith("_")}}
+    with tempfile.TemporaryDirectory() as tmp:
+        old_files = render(recorded["_src_path"], recorded.get("_commit"), old, Path(tmp, "old"))
+        new_files = render(args.template, args.ref, new, Path(tmp, "new"))
+    vanishing = sorted(p for p in old_files.keys() - new_files.keys() if p.is_file())
+    edited = [p for p in vanishing if p.read_bytes() != old_files[p]]
+
+    shrinking = new.get("stack") != old.get("stack") or TIER_ORDER.get(
+        str(new.get("tier")), 0
+    ) < TIER_ORDER.get(str(old.get("tier")), 0)
+    if shrinking and vanishing and os.environ.get("UTS_ALLOW_DOWNGRADE") != "1":
+        say(f"{old.get('stack')}/{old.get('tier')} -> {new.get('stack')}/{new.get('tier')} "
+            f"would delete {len(vanishing)} files ({len(edited)} edited by you): "
+            + ", ".join(map(str, vanishing[:8])) + (", ..." if len(vanishing) > 8 else ""))
+        say("refused, nothing was changed. Set UTS_ALLOW_DOWNGRADE=1 to go ahead; "
+            f"your edited files are then kept under {LEFTOVERS}/.")
+        return 1
+
+    label = label_for(old, new, recorded)
+    for path in edited:
+        target = LEFTOVERS / label / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        git("mv", "-f", str(path), str(target))
+        say(f"you edited {path}, which the new template no longer has: moved to {target}. "
+            "Port your changes, then delete it.")
+    return 0
+
+
+def after(args: argparse.Namespace) -> int:
+    try:
+        deleted = git("diff", "--name-only", "--diff-filter=D", "-z", "HEAD").split("\0")
+        recorded = yaml.safe_load(git("show", "HEAD:.copier-answers.yml")) or {}
+    except subprocess.CalledProcessError:
+        return 0
+    deleted = [Path(p) for p in deleted if p and not Path(p).is_relative_to(LEFTOVERS)]
+    if not deleted:
+        return 0
+    now = yaml.safe_load(Path(".copier-answers.yml").read_text()) or {}
+    old = user_answers(recorded)
+    with tempfile.TemporaryDirectory() as tmp:
+        old_files = render(recorded["_src_path"], recorded.get("_commit"), old, Path(tmp, "old"))
+    label = label_for(old, user_answers(now), recorded)
+    for path in deleted:
+        committed = subprocess.run(["git", "show", f"HEAD:{path.as_posix()}"], check=True,
+                                   capture_output=True).stdout
+        if path not in old_files or committed == old_files[path]:
+            continue
+        target = LEFTOVERS / label / path
+        if target.is_file() and target.read_bytes() == committed:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(committed)
+        say(f"the update removed {path}, which you had edited: your version is in {target}. "
+            "Port your changes, then delete it.")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stage", choices=["before", "after"])
+    parser.add_argument("--template", help="checkout of the version being updated to")
+    parser.add_argument("--ref", default=os.environ.get("VERSION_TO"))
+    parser.add_argument("--data", default="{}", help="the update's --data answers, as JSON")
+    args = parser.parse_args()
+    return before(args) if args.stage == "before" else after(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Each `_migrations` entry, on a temporary clone tagged above it; running it twice changes nothing.
+
+keep_edited_files.py: an update never deletes a file the user edited.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import TEMPLATE, commit_all, git, run
+from tests.update.conftest import TemplateClone, conflict_leftovers, generate, update
+
+PACKAGE = "template/{% if python_mvp %}src{% endif %}/{{ package_name }}"
+SCRIPT = "migrations/keep_edited_files.py"
+
+
+def test_every_migration_is_tested_here() -> None:
+    migrations = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["_migrations"]
+    scripts = {part for m in migrations for part in m["command"] if part.endswith(".py")}
+    assert scripts == {"{{ _copier_conf.src_path }}/" + SCRIPT}
+
+
+def drop_services(clone: TemplateClone, version: str) -> None:
+    """A release that renames services.py with no migration of its own."""
+    package = clone.path / PACKAGE
+    (package / "services.py").rename(package / "rules.py")
+    for module in ("api.py", "main.py.jinja"):
+        text = (package / module).read_text()
+        (package / module).write_text(text.replace(".services import", ".rules import"))
+    commit_all(clone.path, f"release {version}")
+    clone.tag(version)
+
+
+def test_edited_file_the_template_drops_is_moved_and_named(
+    template_clone: TemplateClone, tmp_path: Path
+) -> None:
+    template_clone.tag("v1.0.0")
+    project = generate(template_clone, tmp_path / "app", "v1.0.0")
+    services = project / "src/my_project/services.py"
+    services.write_text(services.read_text() + "\nOUR_RULE = True\n")
+    commit_all(project, "our rule")
+    drop_services(template_clone, "v1.1.0")
+
+    proc = update(project, "v1.1.0")
+
+    moved = list((project / "upgrade-leftovers").rglob("services.py"))
+    assert len(moved) == 1
+    assert "OUR_RULE = True" in moved[0].read_text()
+    assert not services.exists()
+    assert (project / "src/my_project/rules.py").is_file()
+    assert f"moved to {moved[0].relative_to(project)}" in proc.stderr
+    assert conflict_leftovers(project) == []
+
+    # Run it again: nothing left to move, nothing changes.
+    commit_all(project, "after update")
+    for stage in ("before", "after"):
+        run(sys.executable, template_clone.path / SCRIPT, stage, "--template",
+            template_clone.path, "--ref", "v1.1.0", cwd=project)
+        assert git("status", "--porcelain", cwd=project).stdout == ""
+
+
+def test_untouched_file_the_template_drops_is_just_deleted(
+    template_clone: TemplateClone, tmp_path: Path
+) -> None:
+    template_clone.tag("v1.0.0")
+    project = generate(template_clone, tmp_path / "app", "v1.0.0")
+    drop_services(template_clone, "v1.1.0")
+    update(project, "v1.1.0")
+    assert not (project / "src/my_project/services.py").exists()
+    assert not (project / "upgrade-leftovers").exists()

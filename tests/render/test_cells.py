@@ -31,9 +31,43 @@ EXPECTED = {
         *(f"src/my_project/{name}.py" for name in ("main", "models", "api", "services", "database")),
         "tests/conftest.py",
     ],
+    ("sql", "MVP"): [
+        "pyproject.toml",
+        *(f"{name}.sql" for name in ("main", "database", "models", "services", "api")),
+        "tests",
+    ],
+    ("sql", "CORE"): [
+        "pyproject.toml",
+        "main.sql",
+        "app.sql",
+        "core/config/settings.sql",
+        "core/database/database.sql",
+        "core/database/migrations",
+        *(f"core/security/{name}.sql" for name in ("jwt", "password", "permissions")),
+        "core/errors/exceptions.sql",
+        "core/utils/logger.sql",
+        "core/utils/helpers.sql",
+        "models/base.sql",
+        "models/user.sql",
+        "schemas/user.sql",
+        "api/v1/router.sql",
+        "api/v1/endpoints/auth.sql",
+        "api/v1/endpoints/users.sql",
+        "services/auth.sql",
+        "services/user.sql",
+        "repositories/base.sql",
+        "repositories/user.sql",
+        "tests/unit",
+        "tests/integration",
+        "tests/e2e",
+        "scripts/init_db.sql",
+        "scripts/create_user.sql",
+    ],
 }
 ABSENT = {
     ("python", "MVP"): ["src/my_project/core", "src/my_project/api", "alembic", "main.sql"],
+    ("sql", "MVP"): ["src", "core", "app.sql", "alembic"],
+    ("sql", "CORE"): ["src", "models.sql", "services.sql", "api.sql", "database.sql", "alembic"],
 }
 TEXT_SUFFIXES = {"", ".py", ".md", ".toml", ".yml", ".yaml", ".json", ".sql", ".ini", ".txt", ".sh"}
 

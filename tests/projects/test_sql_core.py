@@ -1,0 +1,87 @@
+"""The generated SQL CORE (PostgreSQL) works the minute it is generated."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require, run
+
+pytestmark = pytest.mark.slow
+
+# No DATABASE_URL: the project starts (and removes) a PostgreSQL cluster of its own.
+LOCAL = {"DATABASE_URL": ""}
+
+
+@pytest.fixture(scope="module")
+def project(rendered: dict) -> Path:
+    require("uv")
+    require("pg_prove")
+    return rendered["sql", "CORE"]
+
+
+def test_lint_is_clean(project: Path) -> None:
+    run("make", "lint", cwd=project, env=LOCAL)
+
+
+def test_pgtap_suite_passes_in_a_throwaway_cluster(project: Path) -> None:
+    before = set(Path("/tmp").glob("pgtest.*"))
+    out = run("make", "test", cwd=project, env=LOCAL).stdout
+    assert "applying the migrations and main.sql twice leaves the same schema" in out
+    assert "All tests successful." in out and "Result: PASS" in out, out
+    files, tests = map(int, re.search(r"Files=(\d+), Tests=(\d+)", out).groups())
+    assert files >= 6 and tests >= 60, out
+    for folder in ("unit", "integration", "e2e"):
+        assert f"tests/{folder}/" in out
+    # The throwaway cluster is gone.
+    assert set(Path("/tmp").glob("pgtest.*")) <= before
+
+
+def test_a_user_registers_logs_in_and_reads_only_their_own_row(project: Path) -> None:
+    script = """
+set role app_anon;
+select email from api_v1.register('ann@example.com', 'ann password', 'Ann');
+select email from api_v1.register('bob@example.com', 'bob password', 'Bob');
+select api_v1.login('ann@example.com', 'ann password') as token \\gset
+\\echo token=:token
+set role app_user;
+select 'me=' || email from api_v1.authenticate(:'token');
+select 'row=' || email from api_v1.users;
+"""
+    try:
+        proc = subprocess.run(
+            ["make", "-s", "run"],
+            cwd=project,
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**{k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}, **LOCAL},
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        token = re.search(r"^token=(\S+)$", proc.stdout, re.MULTILINE)
+        assert token and re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", token[1]), proc.stdout
+        assert "me=ann@example.com" in proc.stdout
+        rows = re.findall(r"row=(\S+)", proc.stdout)
+        assert rows == ["ann@example.com"], proc.stdout
+    finally:
+        run("make", "clean", cwd=project, env=LOCAL, check=False)
+
+
+def test_missing_postgresql_is_one_clear_line(project: Path, tmp_path: Path) -> None:
+    # PATH without any directory that holds the server binaries, and an empty search list.
+    path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "pg_ctl").exists()]
+    env = {**LOCAL, "PATH": os.pathsep.join(path), "PG_BINDIR_SEARCH": str(tmp_path / "none")}
+    proc = run("make", "test", cwd=project, env=env, check=False)
+    assert proc.returncode != 0
+    lines = [line for line in proc.stderr.splitlines() if not line.startswith("make")]
+    assert lines == [
+        "PostgreSQL server binaries not found: apt-get install postgresql "
+        "postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl "
+        "(or set DATABASE_URL to a running server)"
+    ], proc.stderr

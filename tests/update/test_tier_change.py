@@ -1,0 +1,84 @@
+"""Growing a tier (MVP -> CORE -> FULL) gives the fresh render of the new tier plus the
+user's own files and edits; an edited file the new tier replaces is moved and named.
+Shrinking is refused with the list of what it would delete, unless explicitly allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BUILT, commit_all, files_of, git, render, run
+from tests.update.conftest import NEXT, TemplateClone, conflict_leftovers, generate, update
+
+TIERS = ["MVP", "CORE", "FULL"]
+STEPS = [
+    (stack, TIERS[i], TIERS[i + 1])
+    for stack in ("python", "sql")
+    for i in range(len(TIERS) - 1)
+    if (stack, TIERS[i]) in BUILT and (stack, TIERS[i + 1]) in BUILT
+]
+# A file of each smaller tier that the bigger one replaces, and an edit to it.
+REPLACED = {
+    ("python", "MVP"): ("src/my_project/services.py", "\n# our rule: names are trimmed\n"),
+    ("sql", "MVP"): ("services.sql", "\n-- our rule: names are trimmed\n"),
+}
+OWN_FILES = {"notes/ours.md": "# ours\n", "ours/data.csv": "a,b\n1,2\n"}
+
+
+def step_id(step: tuple[str, str, str]) -> str:
+    return f"{step[0]}-{step[1]}-to-{step[2]}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", STEPS, ids=map(step_id, STEPS))
+def test_growing_a_tier_keeps_user_work(step, template_clone: TemplateClone, tmp_path: Path):
+    stack, small, big = step
+    project = generate(template_clone, tmp_path / "app", NEXT, stack=stack, tier=small)
+    for name, text in OWN_FILES.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    gitignore = project / ".gitignore"
+    gitignore.write_text(gitignore.read_text() + "/scratch/\n")
+    replaced = REPLACED.get((stack, small))
+    if replaced:
+        path, edit = replaced
+        (project / path).write_text((project / path).read_text() + edit)
+    commit_all(project, "our work")
+
+    proc = update(project, NEXT, "--data", f"tier={big}")
+
+    fresh = render(tmp_path / "fresh", src=template_clone.path, vcs_ref=NEXT, stack=stack,
+                   tier=big)
+    for name, text in OWN_FILES.items():
+        assert (project / name).read_text() == text
+    assert gitignore.read_text().endswith("/scratch/\n")
+    assert conflict_leftovers(project) == []
+    leftovers = set()
+    if replaced:
+        path, edit = replaced
+        moved = project / "upgrade-leftovers" / f"{stack}-{small}-to-{stack}-{big}".lower() / path
+        assert moved.read_text().endswith(edit)
+        assert f"moved to {moved.relative_to(project)}" in proc.stderr
+        leftovers.add(moved.relative_to(project))
+    own = {Path(name) for name in OWN_FILES}
+    assert set(files_of(project)) - {Path("uv.lock")} == set(files_of(fresh)) | own | leftovers
+    for relative in files_of(fresh):
+        if relative.name not in {".copier-answers.yml", ".env", ".gitignore"}:
+            assert (project / relative).read_bytes() == (fresh / relative).read_bytes(), relative
+    # The grown project works at once: .env (kept from the small tier) has what it needs.
+    run("make", "lint", cwd=project)
+    run("make", "test", cwd=project)
+
+
+@pytest.mark.parametrize("step", STEPS, ids=map(step_id, STEPS))
+def test_shrinking_a_tier_is_refused_unless_allowed(step, template_clone: TemplateClone,
+                                                    tmp_path: Path):
+    stack, small, big = step
+    project = generate(template_clone, tmp_path / "app", NEXT, stack=stack, tier=big)
+    proc = update(project, NEXT, "--data", f"tier={small}", check=False)
+    assert proc.returncode != 0
+    assert f"{stack}/{big} -> {stack}/{small} would delete" in proc.stderr
+    assert "UTS_ALLOW_DOWNGRADE=1" in proc.stderr
+    assert git("status", "--porcelain", cwd=project).stdout == ""
+    assert f"tier: {big}" in (project / ".copier-answers.yml").read_text()

@@ -17,7 +17,7 @@ TEMPLATE = Path(__file__).resolve().parents[1]
 # Every stack x tier; the ones this release builds are in BUILT, the rest are
 # refused by the questionnaire with "not available yet".
 ALL_CELLS = [(stack, tier) for stack in ("python", "sql") for tier in ("MVP", "CORE", "FULL")]
-BUILT = [("python", "MVP"), ("sql", "MVP"), ("sql", "CORE")]
+BUILT = [("python", "MVP"), ("python", "CORE"), ("sql", "MVP"), ("sql", "CORE")]
 NOT_BUILT = [cell for cell in ALL_CELLS if cell not in BUILT]
 
 # Leftover Jinja in a rendered file or path name.

@@ -31,6 +31,29 @@ EXPECTED = {
         *(f"src/my_project/{name}.py" for name in ("main", "models", "api", "services", "database")),
         "tests/conftest.py",
     ],
+    ("python", "CORE"): [
+        "pyproject.toml",
+        "alembic.ini",
+        "alembic/env.py",
+        "alembic/versions/0001_initial.py",
+        *(
+            f"src/my_project/{name}.py"
+            for name in (
+                "main", "app", "core/config/settings", "core/database/database",
+                "core/security/jwt", "core/security/password", "core/security/permissions",
+                "core/errors/exceptions", "core/utils/logger", "core/utils/helpers",
+                "models/base", "models/user", "schemas/user", "api/deps", "api/v1/router",
+                "api/v1/endpoints/auth", "api/v1/endpoints/users", "services/auth",
+                "services/user", "repositories/base", "repositories/user",
+            )
+        ),
+        "scripts/init_db.py",
+        "scripts/create_user.py",
+        "tests/conftest.py",
+        "tests/unit",
+        "tests/integration",
+        "tests/e2e",
+    ],
     ("sql", "MVP"): [
         "pyproject.toml",
         *(f"{name}.sql" for name in ("main", "database", "models", "services", "api")),
@@ -66,6 +89,10 @@ EXPECTED = {
 }
 ABSENT = {
     ("python", "MVP"): ["src/my_project/core", "src/my_project/api", "alembic", "main.sql"],
+    ("python", "CORE"): [
+        *(f"src/my_project/{name}.py" for name in ("api", "services", "models", "database")),
+        "main.sql",
+    ],
     ("sql", "MVP"): ["src", "core", "app.sql", "alembic"],
     ("sql", "CORE"): ["src", "models.sql", "services.sql", "api.sql", "database.sql", "alembic"],
 }

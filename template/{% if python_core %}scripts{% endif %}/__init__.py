@@ -1,0 +1,1 @@
+"""Operational scripts: `uv run python -m scripts.<name>`."""

@@ -1,0 +1,1 @@
+"""Infrastructure shared by every layer: settings, database, security, errors, utilities."""

@@ -1,0 +1,1 @@
+"""Security utilities: JWT access tokens, password hashing, role checks."""

@@ -1,0 +1,1 @@
+"""API schemas: the shapes of requests and responses."""

@@ -1,0 +1,1 @@
+"""Business rules. Services raise business exceptions and never see HTTP."""

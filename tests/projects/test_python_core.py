@@ -1,0 +1,166 @@
+"""The generated Python CORE project works the minute it is generated.
+
+One default render is shared by the module (so `uv sync` runs once): its linters,
+its own test suite on SQLite and on PostgreSQL, and `make run` answering a real
+register -> login -> /users/me round trip over HTTP.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import render, require, run
+from tests.projects.serving import make_run, request
+
+pytestmark = pytest.mark.slow
+
+CELL = ("python", "CORE")
+PACKAGE = "my_project"
+
+
+def postgres_available() -> str | None:
+    """How the PostgreSQL run can happen here: a configured URL, local binaries, or None."""
+    for name in ("TEST_DATABASE_URL", "DATABASE_URL"):
+        if os.environ.get(name, "").startswith(("postgres://", "postgresql")):
+            return "url"
+    if shutil.which("initdb") or glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        return "binaries"
+    return None
+
+
+def coverage_of(output: str) -> float:
+    match = re.search(r"Total coverage: ([\d.]+)%", output)
+    assert match, output[-3000:]
+    return float(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def project(rendered: dict) -> Path:
+    require("uv")
+    require("make")
+    return rendered[CELL]
+
+
+def test_lint_is_clean(project: Path) -> None:
+    run("make", "lint", cwd=project)
+
+
+def test_tests_pass_on_sqlite_with_coverage(project: Path) -> None:
+    env = {"TEST_DATABASE_URL": "sqlite+aiosqlite:///unused.db"}  # SQLite, whatever CI sets
+    out = run("make", "test", cwd=project, env=env).stdout
+    assert re.search(r"\b\d+ passed\b", out) and " failed" not in out, out[-3000:]
+    assert "database: SQLite" in out
+    assert coverage_of(out) >= 90
+
+
+def test_tests_pass_on_postgresql(project: Path) -> None:
+    how = postgres_available()
+    if how is None:
+        pytest.skip("no PostgreSQL: set TEST_DATABASE_URL or install postgresql server binaries")
+    if how == "url":
+        out = run("make", "test", "WORKERS=2", cwd=project).stdout
+    else:
+        out = run("make", "test-postgres", "WORKERS=2", cwd=project).stdout
+    assert re.search(r"\b\d+ passed\b", out) and " failed" not in out, out[-3000:]
+    assert "database: PostgreSQL" in out
+    assert re.search(r"\d+ skipped", out) is None
+    assert coverage_of(out) >= 90
+
+
+def test_make_run_serves_docs_and_a_login_round_trip(project: Path) -> None:
+    with make_run(project) as base:
+        api = f"{base}/api/v1"
+        body = {"email": "Ada@Example.com", "password": "analytical engine", "full_name": "Ada"}
+        status, created = request(f"{api}/auth/register", "POST", body)
+        assert status == 201, created
+        assert created["email"] == "ada@example.com"
+        assert request(f"{api}/auth/register", "POST", body)[0] == 409
+
+        form = {"username": "ada@example.com", "password": "analytical engine"}
+        status, token = request(f"{api}/auth/login", "POST", form=form)
+        assert status == 200, token
+        assert token["token_type"] == "bearer"
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+
+        status, me = request(f"{api}/users/me", headers=headers)
+        assert status == 200, me
+        assert me["id"] == created["id"]
+        assert request(f"{api}/users", headers=headers)[0] == 403
+        assert request(f"{api}/users/me")[0] == 401
+        bad = {"username": "ada@example.com", "password": "wrong password"}
+        assert request(f"{api}/auth/login", "POST", form=bad)[0] == 401
+
+
+def test_production_refuses_the_default_secret(project: Path) -> None:
+    env = {"ENVIRONMENT": "production", "SECRET_KEY": "change-me"}
+    proc = run(
+        "uv", "run", "python", "-c", f"import {PACKAGE}.main", cwd=project, env=env, check=False
+    )
+    assert proc.returncode != 0
+    assert "refusing to start with ENVIRONMENT=production" in proc.stderr
+
+
+def test_create_user_script_says_clearly_when_the_email_exists(
+    project: Path, tmp_path: Path
+) -> None:
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'admin.db'}",
+        "CREATE_USER_PASSWORD": "admin password",
+    }
+    run("uv", "run", "python", "-m", "scripts.init_db", cwd=project, env=env)
+    first = run(
+        "uv", "run", "python", "-m", "scripts.create_user", "Root@Example.com", cwd=project, env=env
+    )
+    assert "created admin root@example.com" in first.stdout
+    again = run(
+        "uv",
+        "run",
+        "python",
+        "-m",
+        "scripts.create_user",
+        "root@example.com",
+        cwd=project,
+        env=env,
+        check=False,
+    )
+    assert again.returncode == 1
+    assert again.stderr.strip().splitlines()[-1] == (
+        "error: a user with email root@example.com already exists"
+    )
+
+
+def test_architecture_doc_lists_only_files_that_exist(project: Path) -> None:
+    """Every path in the tree of docs/ARCHITECTURE.md is in the project, and vice versa."""
+    doc = (project / "docs/ARCHITECTURE.md").read_text()
+    tree = doc.split("## The tree", 1)[1].split("```")[1]
+    listed: list[str] = []
+    stack: list[tuple[int, str]] = []
+    for line in tree.strip().splitlines()[1:]:
+        match = re.match(r"^([│ ]*)[├└]── (\S+)", line)
+        assert match, line
+        depth = len(match.group(1)) // 4
+        stack = [entry for entry in stack if entry[0] < depth]
+        path = "/".join([name for _, name in stack] + [match.group(2).rstrip("/")])
+        stack.append((depth, match.group(2).rstrip("/")))
+        listed.append(path)
+    missing = [path for path in listed if not (project / path).exists()]
+    assert missing == []
+    python_files = {
+        str(p.relative_to(project))
+        for p in (project / "src").rglob("*.py")
+        if p.name != "__init__.py"
+    }
+    assert python_files <= set(listed), python_files - set(listed)
+
+
+def test_a_long_package_name_still_lints_clean(tmp_path: Path) -> None:
+    name = "The Extraordinarily Long Named Order Management Platform"
+    project = render(tmp_path / "long", stack="python", tier="CORE", project_name=name)
+    assert (project / "src/the_extraordinarily_long_named_order_management_platform").is_dir()
+    run("make", "lint", cwd=project)

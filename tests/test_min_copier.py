@@ -21,7 +21,7 @@ def test_fast_suite_passes_with_min_copier_version() -> None:
     if shutil.which("uv") is None:
         pytest.fail("uv is needed to run the suite with another copier", pytrace=False)
     packages = [f"copier=={MIN_COPIER}", "copier-template-extensions", "pytest", "pytest-copie",
-                "pytest-xdist", "pyyaml", "packaging"]
+                "pytest-xdist", "pyyaml", "packaging", "pexpect"]
     proc = run(
         "uv", "run", "--isolated", "--no-project", *(arg for p in packages for arg in ("--with", p)),
         "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",

@@ -14,22 +14,22 @@ Needs uv, make, wrk (apt-get install wrk) and PostgreSQL server binaries.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import render  # noqa: E402
+from tests.projects.serving import free_port, request  # noqa: E402
+
 PACKAGE = "my_project"
 
 
@@ -49,26 +49,8 @@ def sh(*cmd: str, cwd: Path) -> subprocess.CompletedProcess:
     return proc
 
 
-def render(dest: Path) -> Path:
-    sh(
-        sys.executable,
-        "-m",
-        "copier",
-        "copy",
-        "--trust",
-        "--defaults",
-        "--quiet",
-        "--vcs-ref",
-        "HEAD",
-        "--data",
-        "stack=python",
-        "--data",
-        "tier=CORE",
-        str(ROOT),
-        str(dest),
-        cwd=ROOT,
-    )
-    return dest
+def render_core(dest: Path) -> Path:
+    return render(dest, stack="python", tier="CORE")
 
 
 def timed(label: str, *cmd: str, cwd: Path) -> float:
@@ -81,33 +63,6 @@ def timed(label: str, *cmd: str, cwd: Path) -> float:
     percent = cover.group(1) if cover else "?"
     print(f"{label:<34} {elapsed:6.1f} s wall  ({tests} tests, coverage {percent}%)")
     return elapsed
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def call(
-    url: str, *, json_body: object = None, form: dict | None = None, headers: dict | None = None
-) -> tuple[int, object]:
-    data, headers = None, dict(headers or {})
-    if json_body is not None:
-        data, headers["Content-Type"] = json.dumps(json_body).encode(), "application/json"
-    elif form is not None:
-        data = urllib.parse.urlencode(form).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    request = urllib.request.Request(url, data=data, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
-    try:
-        return status, json.loads(raw or b"null")
-    except json.JSONDecodeError:
-        return status, raw.decode(errors="replace")
 
 
 def parse_wrk(out: str) -> dict[str, str]:
@@ -156,7 +111,7 @@ def load(project: Path, connections: int, duration: int, threads: int) -> None:
             if server.poll() is not None:
                 sys.exit(f"server exited {server.returncode}:\n{log.read_text()}")
             try:
-                if call(f"{base}/docs")[0] == 200:
+                if request(f"{base}/docs")[0] == 200:
                     break
             except OSError:
                 pass
@@ -164,16 +119,17 @@ def load(project: Path, connections: int, duration: int, threads: int) -> None:
                 sys.exit(f"server did not answer:\n{log.read_text()}")
             time.sleep(0.3)
         user = {"email": "load@example.com", "password": "load test password"}
-        status, _ = call(f"{base}/api/v1/auth/register", json_body=user)
+        status, _ = request(f"{base}/api/v1/auth/register", "POST", user)
         assert status == 201, status
-        status, token = call(
+        status, token = request(
             f"{base}/api/v1/auth/login",
+            "POST",
             form={"username": user["email"], "password": user["password"]},
         )
         assert status == 200 and isinstance(token, dict), token
         auth = f"Authorization: Bearer {token['access_token']}"
         url = f"{base}/api/v1/users/me"
-        assert call(url, headers={"Authorization": auth.split(": ", 1)[1]})[0] == 200
+        assert request(url, headers={"Authorization": auth.split(": ", 1)[1]})[0] == 200
         # warm up: fill the pool, JIT-free but caches and connections ready
         subprocess.run(
             [wrk, "-t", str(threads), "-c", str(connections), "-d", "3s", "-H", auth, url],
@@ -229,7 +185,7 @@ def main() -> None:
     parser.add_argument("--project", type=Path, help="use this rendered project instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        project = args.project or render(Path(tmp) / "core")
+        project = args.project or render_core(Path(tmp) / "core")
         sh("uv", "sync", "--quiet", cwd=project)
         if not args.no_suite:
             timed("generated CORE suite, SQLite", "make", "test", cwd=project)

@@ -28,10 +28,18 @@ def floor_template(where: Path) -> Path:
     (where / "copier.yml").write_text("name:\n  type: str\n  default: floor\n")
     (where / "README.md.jinja").write_text("# {{ name }}\n")
     for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "floor"]):
-        subprocess.run(["git", *cmd], cwd=where, check=True,
-                       env={"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b.io",
-                            "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@b.io",
-                            "PATH": "/usr/bin:/bin"})
+        subprocess.run(
+            ["git", *cmd],
+            cwd=where,
+            check=True,
+            env={
+                "GIT_AUTHOR_NAME": "b",
+                "GIT_AUTHOR_EMAIL": "b@b.io",
+                "GIT_COMMITTER_NAME": "b",
+                "GIT_COMMITTER_EMAIL": "b@b.io",
+                "PATH": "/usr/bin:/bin",
+            },
+        )
     return where
 
 
@@ -41,9 +49,22 @@ def time_copy(src: Path, work: Path, data: list[str], repeat: int) -> list[float
         dest = work / f"out-{len(list(work.iterdir()))}-{i}"
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--quiet",
-             "--vcs-ref", "HEAD", *data, str(src), str(dest)],
-            check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "copier",
+                "copy",
+                "--trust",
+                "--defaults",
+                "--quiet",
+                "--vcs-ref",
+                "HEAD",
+                *data,
+                str(src),
+                str(dest),
+            ],
+            check=True,
+            capture_output=True,
         )
         times.append(time.perf_counter() - start)
     return times
@@ -56,14 +77,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "out"
         work.mkdir()
-        floor = statistics.median(time_copy(floor_template(Path(tmp) / "floor"), work, [],
-                                            args.repeat))
-        print(f"{'cell':<12} {'median s':>9} {'x floor':>8}   (floor: one-file template, "
-              f"{floor:.3f} s, median of {args.repeat})")
+        floor = statistics.median(
+            time_copy(floor_template(Path(tmp) / "floor"), work, [], args.repeat)
+        )
+        print(
+            f"{'cell':<12} {'median s':>9} {'x floor':>8}   (floor: one-file template, "
+            f"{floor:.3f} s, median of {args.repeat})"
+        )
         for stack, tier in BUILT:
             median = statistics.median(
-                time_copy(ROOT, work, ["--data", f"stack={stack}", "--data", f"tier={tier}"],
-                          args.repeat)
+                time_copy(
+                    ROOT, work, ["--data", f"stack={stack}", "--data", f"tier={tier}"], args.repeat
+                )
             )
             print(f"{stack + '/' + tier:<12} {median:>9.3f} {median / floor:>8.2f}")
 

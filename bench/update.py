@@ -18,12 +18,6 @@ from tests.conftest import BUILT, commit_all, git, render  # noqa: E402
 from tests.update.conftest import NEXT, clone_working_tree, releases, update  # noqa: E402
 
 
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         clone = clone_working_tree(Path(tmp) / "uts")
@@ -35,13 +29,19 @@ def main() -> None:
             for stack, tier in (cell for cell in release.cells if cell in BUILT):
                 answers = {"stack": stack, "tier": tier}
                 base = Path(tmp) / f"{release.version}-{stack}-{tier}"
-                copy_s = timed(lambda: render(base / "fresh", src=clone, vcs_ref=NEXT, **answers))
+                start = time.perf_counter()
+                render(base / "fresh", src=clone, vcs_ref=NEXT, **answers)
+                copy_s = time.perf_counter() - start
                 project = render(base / "app", src=clone, vcs_ref=release.tag, **answers)
                 git("init", "-q", "-b", "main", cwd=project)
                 commit_all(project, "generated")
-                update_s = timed(lambda: update(project, NEXT))
-                print(f"{stack + '/' + tier:<12} {release.tag:<8} {copy_s:>7.2f} {update_s:>9.2f} "
-                      f"{update_s / copy_s:>6.2f}")
+                start = time.perf_counter()
+                update(project, NEXT)
+                update_s = time.perf_counter() - start
+                print(
+                    f"{stack + '/' + tier:<12} {release.tag:<8} {copy_s:>7.2f} {update_s:>9.2f} "
+                    f"{update_s / copy_s:>6.2f}"
+                )
 
 
 if __name__ == "__main__":

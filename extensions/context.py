@@ -133,6 +133,7 @@ class Flags(ContextHook):
         stack = str(context.get("stack") or "python")
         tier = str(context.get("tier") or "MVP")
         rank = TIER_ORDER.get(tier, 0)
+        license = str(context.get("license") or "MIT")
         is_python = stack == "python"
         is_sql = stack == "sql"
         has_core = rank >= TIER_ORDER["CORE"]
@@ -146,7 +147,7 @@ class Flags(ContextHook):
             python_core=is_python and has_core,
             sql_mvp=is_sql and not has_core,
             sql_core=is_sql and has_core,
-            license_spdx=SPDX.get(str(context.get("license") or "MIT"), context.get("license") or "MIT"),
+            license_spdx=SPDX.get(license, license),
             # New on every render; only .env uses it, and .env is never re-rendered.
             fresh_secret=secrets.token_hex(32),
         )

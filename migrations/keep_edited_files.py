@@ -43,8 +43,17 @@ def git(*args: str) -> str:
 
 
 def render(src: str, ref: str | None, answers: dict, into: Path) -> dict[Path, bytes]:
-    run_copy(src, into, data=answers, vcs_ref=ref, defaults=True, unsafe=True, quiet=True,
-             overwrite=True, skip_tasks=True)
+    run_copy(
+        src,
+        into,
+        data=answers,
+        vcs_ref=ref,
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        overwrite=True,
+        skip_tasks=True,
+    )
     return {
         path.relative_to(into): path.read_bytes()
         for path in into.rglob("*")
@@ -79,11 +88,16 @@ def before(args: argparse.Namespace) -> int:
         str(new.get("tier")), 0
     ) < TIER_ORDER.get(str(old.get("tier")), 0)
     if shrinking and vanishing and os.environ.get("UTS_ALLOW_DOWNGRADE") != "1":
-        say(f"{old.get('stack')}/{old.get('tier')} -> {new.get('stack')}/{new.get('tier')} "
+        say(
+            f"{old.get('stack')}/{old.get('tier')} -> {new.get('stack')}/{new.get('tier')} "
             f"would delete {len(vanishing)} files ({len(edited)} edited by you): "
-            + ", ".join(map(str, vanishing[:8])) + (", ..." if len(vanishing) > 8 else ""))
-        say("refused, nothing was changed. Set UTS_ALLOW_DOWNGRADE=1 to go ahead; "
-            f"your edited files are then kept under {LEFTOVERS}/.")
+            + ", ".join(map(str, vanishing[:8]))
+            + (", ..." if len(vanishing) > 8 else "")
+        )
+        say(
+            "refused, nothing was changed. Set UTS_ALLOW_DOWNGRADE=1 to go ahead; "
+            f"your edited files are then kept under {LEFTOVERS}/."
+        )
         return 1
 
     label = label_for(old, new, recorded)
@@ -91,8 +105,10 @@ def before(args: argparse.Namespace) -> int:
         target = LEFTOVERS / label / path
         target.parent.mkdir(parents=True, exist_ok=True)
         git("mv", "-f", str(path), str(target))
-        say(f"you edited {path}, which the new template no longer has: moved to {target}. "
-            "Port your changes, then delete it.")
+        say(
+            f"you edited {path}, which the new template no longer has: moved to {target}. "
+            "Port your changes, then delete it."
+        )
     return 0
 
 
@@ -111,8 +127,9 @@ def after(args: argparse.Namespace) -> int:
         old_files = render(recorded["_src_path"], recorded.get("_commit"), old, Path(tmp, "old"))
     label = label_for(old, user_answers(now), recorded)
     for path in deleted:
-        committed = subprocess.run(["git", "show", f"HEAD:{path.as_posix()}"], check=True,
-                                   capture_output=True).stdout
+        committed = subprocess.run(
+            ["git", "show", f"HEAD:{path.as_posix()}"], check=True, capture_output=True
+        ).stdout
         if path not in old_files or committed == old_files[path]:
             continue
         target = LEFTOVERS / label / path
@@ -120,8 +137,10 @@ def after(args: argparse.Namespace) -> int:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(committed)
-        say(f"the update removed {path}, which you had edited: your version is in {target}. "
-            "Port your changes, then delete it.")
+        say(
+            f"the update removed {path}, which you had edited: your version is in {target}. "
+            "Port your changes, then delete it."
+        )
     return 0
 
 

@@ -20,16 +20,48 @@ MIN_COPIER = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["_min_copier_
 def test_fast_suite_passes_with_min_copier_version() -> None:
     if shutil.which("uv") is None:
         pytest.fail("uv is needed to run the suite with another copier", pytrace=False)
-    packages = [f"copier=={MIN_COPIER}", "copier-template-extensions", "pytest", "pytest-copie",
-                "pytest-xdist", "pyyaml", "packaging", "pexpect"]
+    packages = [
+        f"copier=={MIN_COPIER}",
+        "copier-template-extensions",
+        "pytest",
+        "pytest-copie",
+        "pytest-xdist",
+        "pyyaml",
+        "packaging",
+        "pexpect",
+    ]
     proc = run(
-        "uv", "run", "--isolated", "--no-project", *(arg for p in packages for arg in ("--with", p)),
-        "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-        "tests/questionnaire", "tests/render", "tests/update",
-        cwd=TEMPLATE, timeout=1800,
+        "uv",
+        "run",
+        "--isolated",
+        "--no-project",
+        *(arg for p in packages for arg in ("--with", p)),
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-m",
+        "not slow",
+        "tests/questionnaire",
+        "tests/render",
+        "tests/update",
+        cwd=TEMPLATE,
+        timeout=1800,
     )
     assert " passed" in proc.stdout
-    assert f"copier {MIN_COPIER}" in run(
-        "uv", "run", "--isolated", "--no-project", "--with", f"copier=={MIN_COPIER}",
-        "copier", "--version", cwd=TEMPLATE,
-    ).stdout
+    assert (
+        f"copier {MIN_COPIER}"
+        in run(
+            "uv",
+            "run",
+            "--isolated",
+            "--no-project",
+            "--with",
+            f"copier=={MIN_COPIER}",
+            "copier",
+            "--version",
+            cwd=TEMPLATE,
+        ).stdout
+    )

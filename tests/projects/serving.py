@@ -22,8 +22,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def request(url: str, method: str = "GET", body: object = None, headers: dict | None = None,
-            form: dict | None = None) -> tuple[int, object]:
+def request(
+    url: str,
+    method: str = "GET",
+    body: object = None,
+    headers: dict | None = None,
+    form: dict | None = None,
+) -> tuple[int, object]:
     data = None
     headers = dict(headers or {})
     if body is not None:

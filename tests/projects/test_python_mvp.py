@@ -30,7 +30,8 @@ def test_tests_pass_with_coverage(project: Path) -> None:
 
 def test_make_run_serves_the_users_resource(project: Path) -> None:
     with make_run(project) as base:
-        status, created = request(f"{base}/users", "POST", {"email": "Ada@Example.com", "name": "Ada"})
+        ada = {"email": "Ada@Example.com", "name": "Ada"}
+        status, created = request(f"{base}/users", "POST", ada)
         assert status == 201, created
         assert created["email"] == "ada@example.com"
         status, page = request(f"{base}/users")
@@ -45,7 +46,7 @@ def test_unusual_names_still_lint_clean(tmp_path: Path) -> None:
     odd = render(
         tmp_path / "odd",
         project_name='Café "Ünïcode" Orders',
-        description="It's \"quoted\" and has a back\\slash",
+        description='It\'s "quoted" and has a back\\slash',
         author_name="O'Brien & Søn",
     )
     run("make", "lint", cwd=odd)

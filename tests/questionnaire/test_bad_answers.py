@@ -35,8 +35,11 @@ BAD_ANSWERS = [
     ({"license": "GPL-3.0"}, "license", "'GPL-3.0' is not in"),
     ({"description": "line one\nline two"}, "description", "single line"),
     *(
-        ({"stack": stack, "tier": tier}, "tier" if stack in BUILT_STACKS else "stack",
-         "not available yet")
+        (
+            {"stack": stack, "tier": tier},
+            "tier" if stack in BUILT_STACKS else "stack",
+            "not available yet",
+        )
         for stack, tier in NOT_BUILT
     ),
 ]
@@ -52,8 +55,9 @@ def test_bad_answer_is_refused_and_nothing_is_written(case: tuple, tmp_path: Pat
     answers, question, rule = case
     dest = tmp_path / "project"
     data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
-    proc = copier("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data, TEMPLATE, dest,
-                  check=False)
+    proc = copier(
+        "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data, TEMPLATE, dest, check=False
+    )
     assert proc.returncode != 0
     last_line = (proc.stdout + proc.stderr).strip().splitlines()[-1]
     assert f"'{question}'" in last_line
@@ -64,6 +68,7 @@ def test_bad_answer_is_refused_and_nothing_is_written(case: tuple, tmp_path: Pat
 def test_sql_project_ignores_package_name(tmp_path: Path) -> None:
     """package_name is a Python question: for SQL it is not asked nor saved."""
     dest = tmp_path / "project"
-    copier("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", "--data", "stack=sql",
-           TEMPLATE, dest)
+    copier(
+        "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", "--data", "stack=sql", TEMPLATE, dest
+    )
     assert "package_name" not in (dest / ".copier-answers.yml").read_text()

@@ -28,7 +28,10 @@ COMMON = [
 EXPECTED = {
     ("python", "MVP"): [
         "pyproject.toml",
-        *(f"src/my_project/{name}.py" for name in ("main", "models", "api", "services", "database")),
+        *(
+            f"src/my_project/{name}.py"
+            for name in ("main", "models", "api", "services", "database")
+        ),
         "tests/conftest.py",
     ],
     ("python", "CORE"): [
@@ -39,12 +42,27 @@ EXPECTED = {
         *(
             f"src/my_project/{name}.py"
             for name in (
-                "main", "app", "core/config/settings", "core/database/database",
-                "core/security/jwt", "core/security/password", "core/security/permissions",
-                "core/errors/exceptions", "core/utils/logger", "core/utils/helpers",
-                "models/base", "models/user", "schemas/user", "api/deps", "api/v1/router",
-                "api/v1/endpoints/auth", "api/v1/endpoints/users", "services/auth",
-                "services/user", "repositories/base", "repositories/user",
+                "main",
+                "app",
+                "core/config/settings",
+                "core/database/database",
+                "core/security/jwt",
+                "core/security/password",
+                "core/security/permissions",
+                "core/errors/exceptions",
+                "core/utils/logger",
+                "core/utils/helpers",
+                "models/base",
+                "models/user",
+                "schemas/user",
+                "api/deps",
+                "api/v1/router",
+                "api/v1/endpoints/auth",
+                "api/v1/endpoints/users",
+                "services/auth",
+                "services/user",
+                "repositories/base",
+                "repositories/user",
             )
         ),
         "scripts/init_db.py",

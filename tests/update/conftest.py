@@ -92,8 +92,9 @@ def generate(clone: TemplateClone, dest: Path, version: str, **answers: str) -> 
 
 
 def update(project: Path, version: str, *extra: str, check: bool = True):
-    return copier("update", "--trust", "--defaults", "--vcs-ref", version, *extra, cwd=project,
-                  check=check)
+    return copier(
+        "update", "--trust", "--defaults", "--vcs-ref", version, *extra, cwd=project, check=check
+    )
 
 
 def conflict_leftovers(project: Path) -> list[str]:

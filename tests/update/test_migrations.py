@@ -57,8 +57,16 @@ def test_edited_file_the_template_drops_is_moved_and_named(
     # Run it again: nothing left to move, nothing changes.
     commit_all(project, "after update")
     for stage in ("before", "after"):
-        run(sys.executable, template_clone.path / SCRIPT, stage, "--template",
-            template_clone.path, "--ref", "v1.1.0", cwd=project)
+        run(
+            sys.executable,
+            template_clone.path / SCRIPT,
+            stage,
+            "--template",
+            template_clone.path,
+            "--ref",
+            "v1.1.0",
+            cwd=project,
+        )
         assert git("status", "--porcelain", cwd=project).stdout == ""
 
 

@@ -12,15 +12,17 @@ from tests.update.conftest import TemplateClone, conflict_leftovers, generate, u
 
 
 @pytest.mark.slow
-def test_precommit_refuses_a_conflicted_update(template_clone: TemplateClone,
-                                               tmp_path: Path) -> None:
+def test_precommit_refuses_a_conflicted_update(
+    template_clone: TemplateClone, tmp_path: Path
+) -> None:
     template_clone.tag("v1.0.0")
     project = generate(template_clone, tmp_path / "app", "v1.0.0")
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace("## Run it, test it", "## How we run it"))
     commit_all(project, "our heading")
-    template_clone.change("template/README.md.jinja", "## Run it, test it",
-                          "## Run it and test it", "v1.1.0")
+    template_clone.change(
+        "template/README.md.jinja", "## Run it, test it", "## Run it and test it", "v1.1.0"
+    )
     update(project, "v1.1.0")
     assert conflict_leftovers(project) == ["README.md"]
     (project / "stray.rej").write_text("a rejected hunk\n")
@@ -35,8 +37,11 @@ def test_precommit_refuses_a_conflicted_update(template_clone: TemplateClone,
 
     # Resolved: markers gone, .rej deleted: the same hooks pass.
     readme.write_text(
-        "\n".join(line for line in readme.read_text().splitlines()
-                  if not line.startswith(("<<<<<<< ", "=======", ">>>>>>> ")))
+        "\n".join(
+            line
+            for line in readme.read_text().splitlines()
+            if not line.startswith(("<<<<<<< ", "=======", ">>>>>>> "))
+        )
         + "\n"
     )
     git("rm", "-q", "--cached", "stray.rej", cwd=project)

@@ -23,9 +23,7 @@ from tests.update.conftest import (
     update,
 )
 
-SCENARIOS = [
-    (release, cell) for release in releases() for cell in release.cells if cell in BUILT
-]
+SCENARIOS = [(release, cell) for release in releases() for cell in release.cells if cell in BUILT]
 OURS = "uts-user-edit"
 ADDED = {"notes/decisions.md": "# Our decisions\n", "ours/keep.txt": "kept\n"}
 # Never compared: they record the version and are never re-rendered.
@@ -64,7 +62,9 @@ def pick_stable_file(old: Path, new: Path) -> Path:
     for relative in files_of(old):
         if relative.name in VOLATILE or relative.suffix not in {".py", ".sql", ".toml", ".yml"}:
             continue
-        if (new / relative).is_file() and (new / relative).read_text() == (old / relative).read_text():
+        if (new / relative).is_file() and (new / relative).read_text() == (
+            old / relative
+        ).read_text():
             return relative
     raise AssertionError("no file is stable between the two releases")
 

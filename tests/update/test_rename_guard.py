@@ -58,7 +58,8 @@ def test_guard_catches_a_rename_without_migration(
         config.read_text().replace(
             "_migrations:\n",
             "_migrations:\n  - version: v1000.0.0\n    when: \"{{ _stage == 'before' }}\"\n"
-            "    command: git mv src/{{ package_name }}/services.py src/{{ package_name }}/rules.py\n",
+            "    command: git mv src/{{ package_name }}/services.py"
+            " src/{{ package_name }}/rules.py\n",
             1,
         )
     )

@@ -48,8 +48,7 @@ def test_growing_a_tier_keeps_user_work(step, template_clone: TemplateClone, tmp
 
     proc = update(project, NEXT, "--data", f"tier={big}")
 
-    fresh = render(tmp_path / "fresh", src=template_clone.path, vcs_ref=NEXT, stack=stack,
-                   tier=big)
+    fresh = render(tmp_path / "fresh", src=template_clone.path, vcs_ref=NEXT, stack=stack, tier=big)
     for name, text in OWN_FILES.items():
         assert (project / name).read_text() == text
     assert gitignore.read_text().endswith("/scratch/\n")
@@ -72,8 +71,9 @@ def test_growing_a_tier_keeps_user_work(step, template_clone: TemplateClone, tmp
 
 
 @pytest.mark.parametrize("step", STEPS, ids=map(step_id, STEPS))
-def test_shrinking_a_tier_is_refused_unless_allowed(step, template_clone: TemplateClone,
-                                                    tmp_path: Path):
+def test_shrinking_a_tier_is_refused_unless_allowed(
+    step, template_clone: TemplateClone, tmp_path: Path
+):
     stack, small, big = step
     project = generate(template_clone, tmp_path / "app", NEXT, stack=stack, tier=big)
     proc = update(project, NEXT, "--data", f"tier={small}", check=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import TEMPLATE, commit_all, git, run
-from tests.update.conftest import TemplateClone, conflict_leftovers, generate, update
+from tests.update.conftest import NEXT, TemplateClone, conflict_leftovers, generate, update
 
 PACKAGE = "template/{% if python_mvp %}src{% endif %}/{{ package_name }}"
 SCRIPT = "migrations/keep_edited_files.py"
@@ -79,3 +79,22 @@ def test_untouched_file_the_template_drops_is_just_deleted(
     update(project, "v1.1.0")
     assert not (project / "src/my_project/services.py").exists()
     assert not (project / "upgrade-leftovers").exists()
+
+
+def test_after_stage_restores_an_edited_file_the_update_deleted(
+    template_clone: TemplateClone, tmp_path: Path
+) -> None:
+    """The safety net for answers changed at the prompt, which the before stage cannot see."""
+    project = generate(template_clone, tmp_path / "app", NEXT)
+    services = project / "src/my_project/services.py"
+    services.write_text(services.read_text() + "\nOUR_RULE = True\n")
+    commit_all(project, "our rule")
+    services.unlink()  # what copier does to a file the new render lacks
+
+    proc = run(sys.executable, template_clone.path / SCRIPT, "after", cwd=project)
+
+    moved = list((project / "upgrade-leftovers").rglob("services.py"))
+    assert len(moved) == 1 and moved[0].read_text().endswith("OUR_RULE = True\n")
+    assert f"your version is in {moved[0].relative_to(project)}" in proc.stderr
+    again = run(sys.executable, template_clone.path / SCRIPT, "after", cwd=project)
+    assert again.stderr == ""

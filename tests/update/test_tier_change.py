@@ -82,3 +82,35 @@ def test_shrinking_a_tier_is_refused_unless_allowed(
     assert "UTS_ALLOW_DOWNGRADE=1" in proc.stderr
     assert git("status", "--porcelain", cwd=project).stdout == ""
     assert f"tier: {big}" in (project / ".copier-answers.yml").read_text()
+
+
+@pytest.mark.parametrize("step", STEPS, ids=map(step_id, STEPS))
+def test_shrinking_when_allowed_keeps_edited_files_aside(
+    step, template_clone: TemplateClone, tmp_path: Path
+):
+    stack, small, big = step
+    project = generate(template_clone, tmp_path / "app", NEXT, stack=stack, tier=big)
+    readme = project / "docs/ARCHITECTURE.md"
+    edited = next(p for p in files_of(project) if p.suffix in {".py", ".sql"} and "/" in str(p))
+    (project / edited).write_text((project / edited).read_text() + "\n")
+    commit_all(project, "our edit")
+    proc = run(
+        "python",
+        "-m",
+        "copier",
+        "update",
+        "--trust",
+        "--defaults",
+        "--vcs-ref",
+        NEXT,
+        "--data",
+        f"tier={small}",
+        cwd=project,
+        env={"UTS_ALLOW_DOWNGRADE": "1"},
+    )
+    assert f"tier: {small}" in (project / ".copier-answers.yml").read_text()
+    assert readme.is_file()
+    assert not (project / edited).exists(), f"{edited} is not a {big}-only file"
+    moved = project / "upgrade-leftovers" / f"{stack}-{big}-to-{stack}-{small}".lower() / edited
+    assert moved.is_file()
+    assert f"you edited {edited}" in proc.stderr

@@ -109,3 +109,17 @@ def conflict_leftovers(project: Path) -> list[str]:
             if "<<<<<<< " in text or "\n>>>>>>> " in text:
                 found.append(str(path.relative_to(project)))
     return found
+
+
+def clashing_update(clone: TemplateClone, dest: Path) -> Path:
+    """A project whose README heading the user and the next release (v1.1.0) both change."""
+    clone.tag("v1.0.0")
+    project = generate(clone, dest, "v1.0.0")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("## Run it, test it", "## How we run it"))
+    commit_all(project, "our heading")
+    clone.change(
+        "template/README.md.jinja", "## Run it, test it", "## Run it and test it", "v1.1.0"
+    )
+    update(project, "v1.1.0")
+    return project

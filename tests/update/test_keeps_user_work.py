@@ -5,9 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import commit_all
-from tests.update.conftest import TemplateClone, conflict_leftovers, generate, update
+from tests.update.conftest import (
+    TemplateClone,
+    clashing_update,
+    conflict_leftovers,
+    generate,
+    update,
+)
 
-README = "README.md.jinja"
 SERVICES = "template/{% if python_mvp %}src{% endif %}/{{ package_name }}/services.py"
 
 
@@ -44,18 +49,9 @@ def test_update_merges_template_change_with_user_edit(
 def test_update_marks_a_clash_as_a_conflict_never_drops_it(
     template_clone: TemplateClone, tmp_path: Path
 ) -> None:
-    template_clone.tag("v1.0.0")
-    project = generate(template_clone, tmp_path / "app", "v1.0.0")
-    readme = project / "README.md"
-    readme.write_text(readme.read_text().replace("## Run it, test it", "## How we run it"))
-    commit_all(project, "our heading")
+    project = clashing_update(template_clone, tmp_path / "app")
 
-    template_clone.change(
-        f"template/{README}", "## Run it, test it", "## Run it and test it", "v1.1.0"
-    )
-    update(project, "v1.1.0")
-
-    text = readme.read_text()
+    text = (project / "README.md").read_text()
     assert "## How we run it" in text
     assert "## Run it and test it" in text
     assert conflict_leftovers(project) == ["README.md"]

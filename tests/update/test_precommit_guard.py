@@ -7,23 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit_all, git, run
-from tests.update.conftest import TemplateClone, conflict_leftovers, generate, update
+from tests.conftest import git, run
+from tests.update.conftest import (
+    TemplateClone,
+    clashing_update,
+    conflict_leftovers,
+)
 
 
 @pytest.mark.slow
 def test_precommit_refuses_a_conflicted_update(
     template_clone: TemplateClone, tmp_path: Path
 ) -> None:
-    template_clone.tag("v1.0.0")
-    project = generate(template_clone, tmp_path / "app", "v1.0.0")
+    project = clashing_update(template_clone, tmp_path / "app")
     readme = project / "README.md"
-    readme.write_text(readme.read_text().replace("## Run it, test it", "## How we run it"))
-    commit_all(project, "our heading")
-    template_clone.change(
-        "template/README.md.jinja", "## Run it, test it", "## Run it and test it", "v1.1.0"
-    )
-    update(project, "v1.1.0")
     assert conflict_leftovers(project) == ["README.md"]
     (project / "stray.rej").write_text("a rejected hunk\n")
     git("add", "-A", cwd=project)

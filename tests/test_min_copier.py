@@ -6,7 +6,9 @@ questionnaire, render and update tests again under `_min_copier_version`.
 
 from __future__ import annotations
 
+import re
 import shutil
+import tomllib
 
 import pytest
 import yaml
@@ -20,15 +22,10 @@ MIN_COPIER = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["_min_copier_
 def test_fast_suite_passes_with_min_copier_version() -> None:
     if shutil.which("uv") is None:
         pytest.fail("uv is needed to run the suite with another copier", pytrace=False)
-    packages = [
-        f"copier=={MIN_COPIER}",
-        "copier-template-extensions",
-        "pytest",
-        "pytest-copie",
-        "pytest-xdist",
-        "pyyaml",
-        "packaging",
-        "pexpect",
+    # The dev group as it is, with copier pinned to the minimum.
+    dev = tomllib.loads((TEMPLATE / "pyproject.toml").read_text())["dependency-groups"]["dev"]
+    packages = [f"copier=={MIN_COPIER}"] + [
+        p for p in dev if re.split(r"[<>=!~\[ ]", p, maxsplit=1)[0] != "copier"
     ]
     proc = run(
         "uv",

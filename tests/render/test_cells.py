@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import BUILT, JINJA_LEFTOVER, cell_id, files_of
+from tests.conftest import BUILT, JINJA_LEFTOVER, cell_id, files_of, run
 
 # Paths (files or folders) each cell must have, and paths it must not.
 COMMON = [
@@ -157,6 +157,15 @@ def test_structured_files_parse(project: Path) -> None:
             continue
         parsed += 1
     assert parsed >= 3
+
+
+def test_ci_workflow_is_valid_github_actions(project: Path) -> None:
+    run(
+        "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
+        project / ".github/workflows/ci.yml",
+    )
 
 
 @pytest.mark.parametrize("cell", BUILT, ids=cell_id)

@@ -17,7 +17,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.conftest import render  # noqa: E402
-from tests.projects.serving import free_port, request  # noqa: E402
+from tests.projects.serving import free_port, request, serve  # noqa: E402
 
 PACKAGE = "my_project"
 
@@ -93,31 +92,8 @@ def load(project: Path, connections: int, duration: int, threads: int) -> None:
         "--no-access-log --log-level warning"
     )
     env = {**clean_env(), "LOG_LEVEL": "WARNING"}
-    log = project / "bench-server.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            ["bash", "scripts/with-postgres.sh", "bash", "-c", server_cmd],
-            cwd=project,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                sys.exit(f"server exited {server.returncode}:\n{log.read_text()}")
-            try:
-                if request(f"{base}/docs")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit(f"server did not answer:\n{log.read_text()}")
-            time.sleep(0.3)
+    command = ["bash", "scripts/with-postgres.sh", "bash", "-c", server_cmd]
+    with serve(project, command, port, env=env) as base:
         user = {"email": "load@example.com", "password": "load test password"}
         status, _ = request(f"{base}/api/v1/auth/register", "POST", user)
         assert status == 201, status
@@ -167,13 +143,6 @@ def load(project: Path, connections: int, duration: int, threads: int) -> None:
             f"errors {errors} (non-2xx {figures['non2xx']}, socket {figures['socket_errors']})"
             f"   [{figures['requests']} requests]"
         )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        log.unlink(missing_ok=True)
 
 
 def main() -> None:

@@ -51,38 +51,53 @@ def request(
 
 
 @contextmanager
-def make_run(project: Path, timeout: float = 120) -> Iterator[str]:
-    """`make run PORT=<free>`; yields the base URL once /docs answers."""
-    port = free_port()
-    log = project / f".make-run-{port}.log"
+def serve(
+    project: Path,
+    command: list[str],
+    port: int,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> Iterator[str]:
+    """Start a server command in its own process group; yield the base URL once /docs
+    answers; stop the whole group (reloader, worker, throwaway database) afterwards."""
+    log = project / f".serve-{port}.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            ["make", "run", f"PORT={port}"],
+            command,
             cwd=project,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            start_new_session=True,  # so the reloader and its worker stop together
+            start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise AssertionError(f"make run exited {proc.returncode}:\n{log.read_text()}")
+                raise AssertionError(f"{command} exited {proc.returncode}:\n{log.read_text()}")
             try:
                 if request(f"{base}/docs")[0] == 200:
                     break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise AssertionError(f"make run did not answer in {timeout}s:\n{log.read_text()}")
+                raise AssertionError(f"{command} did not answer in {timeout}s:\n{log.read_text()}")
             time.sleep(0.3)
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.unlink(missing_ok=True)
+
+
+@contextmanager
+def make_run(project: Path, timeout: float = 120) -> Iterator[str]:
+    """`make run PORT=<free>`; yields the base URL once /docs answers."""
+    port = free_port()
+    with serve(project, ["make", "run", f"PORT={port}"], port, timeout=timeout) as base:
+        yield base

@@ -13,17 +13,30 @@ import re
 import secrets
 import sys
 import unicodedata
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
 from typing import Any
 
 from copier_template_extensions import ContextHook
 from jinja2 import Environment
 from jinja2.ext import Extension
 
+
+def _load_cells() -> Any:
+    # copier loads this file by path, so its sibling is loaded by path too.
+    spec = spec_from_file_location("uts_cells", Path(__file__).with_name("cells.py"))
+    module = module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.Cells.load()
+
+
+CELLS = _load_cells()
+
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 # One "@", a dot in the domain, no spaces: strict enough to catch typos,
 # loose enough for every real address.
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-TIER_ORDER = {"MVP": 0, "CORE": 1, "FULL": 2}
 SPDX = {"Proprietary": "LicenseRef-Proprietary"}
 
 
@@ -94,6 +107,15 @@ def text_problem(value: Any, question: str, limit: int = 200) -> str:
     return ""
 
 
+def unbuilt_tier_problem(tier: Any, stack: Any) -> str:
+    """Used by each tier choice: a non-empty answer disables the choice at the prompt
+    and refuses it from --data."""
+    stack, tier = str(stack or "python"), str(tier)
+    if CELLS.is_built(stack, tier):
+        return ""
+    return f"tier '{tier}' is not available yet for the {stack} stack in this release of uts"
+
+
 def toml_str(value: Any) -> str:
     """A TOML basic string (also valid JSON and YAML)."""
     return json.dumps(str(value if value is not None else ""), ensure_ascii=False)
@@ -121,32 +143,31 @@ class Rules(Extension):
             package_name_problem=package_name_problem,
             email_problem=email_problem,
             text_problem=text_problem,
+            unbuilt_tier_problem=unbuilt_tier_problem,
             toml_str=toml_str,
             py_str=py_str,
         )
 
 
 class Flags(ContextHook):
-    """Flags that template paths and files test, computed once from the answers."""
+    """Flags that template files test, computed once from the answers."""
 
     def hook(self, context: dict[str, Any]) -> None:
         stack = str(context.get("stack") or "python")
         tier = str(context.get("tier") or "MVP")
-        rank = TIER_ORDER.get(tier, 0)
+        rank = CELLS.rank(tier)
         license = str(context.get("license") or "MIT")
-        is_python = stack == "python"
-        is_sql = stack == "sql"
-        has_core = rank >= TIER_ORDER["CORE"]
         context.update(
-            is_python=is_python,
-            is_sql=is_sql,
-            has_core=has_core,
-            has_full=rank >= TIER_ORDER["FULL"],
-            # "_core" means CORE or above: FULL contains CORE.
-            python_mvp=is_python and not has_core,
-            python_core=is_python and has_core,
-            sql_mvp=is_sql and not has_core,
-            sql_core=is_sql and has_core,
+            is_python=stack == "python",
+            is_sql=stack == "sql",
+            # Exactly one tier, or that tier and the ones above it (FULL contains CORE).
+            tier_is_mvp=tier == "MVP",
+            at_least_core=rank >= CELLS.rank("CORE"),
+            at_least_full=rank >= CELLS.rank("FULL"),
+            # copier.yml's _exclude: the stack's paths this tier does not have, one per line.
+            paths_outside_tier="\n".join(CELLS.paths_outside(stack, tier)),
+            # A file that differs by tier includes tier_file("<its path>").
+            tier_file=lambda path: CELLS.tier_files(stack, tier, path),
             license_spdx=SPDX.get(license, license),
             # New on every render; only .env uses it, and .env is never re-rendered.
             fresh_secret=secrets.token_hex(32),

@@ -29,7 +29,10 @@ from pathlib import Path
 import yaml
 from copier import run_copy
 
-TIER_ORDER = {"MVP": 0, "CORE": 1, "FULL": 2}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "extensions"))
+from cells import Cells  # noqa: E402  (the registry of the version being updated to)
+
+CELLS = Cells.load()
 LEFTOVERS = Path("upgrade-leftovers")
 SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
 
@@ -84,9 +87,9 @@ def before(args: argparse.Namespace) -> int:
     vanishing = sorted(p for p in old_files.keys() - new_files.keys() if p.is_file())
     edited = [p for p in vanishing if p.read_bytes() != old_files[p]]
 
-    shrinking = new.get("stack") != old.get("stack") or TIER_ORDER.get(
-        str(new.get("tier")), 0
-    ) < TIER_ORDER.get(str(old.get("tier")), 0)
+    shrinking = new.get("stack") != old.get("stack") or CELLS.rank(
+        str(new.get("tier"))
+    ) < CELLS.rank(str(old.get("tier")))
     if shrinking and vanishing and os.environ.get("UTS_ALLOW_DOWNGRADE") != "1":
         say(
             f"{old.get('stack')}/{old.get('tier')} -> {new.get('stack')}/{new.get('tier')} "

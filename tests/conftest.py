@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_copie.plugin import Copie
+
+# Every stack x tier (from cells.toml); the ones this release builds are in BUILT, the rest
+# are refused by the questionnaire with "not available yet".
+from tests.cells import ALL_CELLS, BUILT, NOT_BUILT  # noqa: F401
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 
-# Every stack x tier; the ones this release builds are in BUILT, the rest are
-# refused by the questionnaire with "not available yet".
-ALL_CELLS = [(stack, tier) for stack in ("python", "sql") for tier in ("MVP", "CORE", "FULL")]
-BUILT = [("python", "MVP"), ("python", "CORE"), ("sql", "MVP"), ("sql", "CORE")]
-NOT_BUILT = [cell for cell in ALL_CELLS if cell not in BUILT]
 
 # Leftover Jinja in a rendered file or path name.
 JINJA_LEFTOVER = re.compile(r"{{|}}|{%|%}|{#|#}")
@@ -63,14 +63,29 @@ def run(
 
 
 def copier(*args: str | Path, cwd: Path | None = None, check: bool = True):
-    """The copier command line, as a user runs it."""
+    """The copier command line, as a user runs it.
+
+    Projects are generated through pytest-copie (`render`, the `rendered` and `copie`
+    fixtures). The command line is kept where what is tested is the command itself: the
+    messages and exit code of a refused answer, `--trust`, the README's commands, and
+    `copier update` (a tier change with `--data`, migrations, conflicts).
+    """
     return run(sys.executable, "-m", "copier", *args, cwd=cwd, check=check, timeout=300)
 
 
 def render(dest: Path, src: Path | str = TEMPLATE, vcs_ref: str = "HEAD", **answers: str) -> Path:
-    """`copier copy --trust --defaults` with answers; HEAD includes uncommitted changes."""
-    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
-    copier("copy", "--trust", "--defaults", "--quiet", "--vcs-ref", vcs_ref, *data, src, dest)
+    """Generate a project with pytest-copie, defaults plus `answers`, into `dest`.
+    HEAD includes uncommitted changes of the working tree."""
+    workdir = dest.parent / f".copie-{dest.name}"
+    workdir.mkdir(parents=True)
+    result = Copie(Path(src), workdir, workdir / "config").copy(
+        extra_answers=answers, vcs_ref=vcs_ref
+    )
+    if result.exception is not None:
+        pytest.fail(f"copier copy {answers} at {vcs_ref} failed: {result.exception}", pytrace=False)
+    assert result.project_dir is not None
+    result.project_dir.rename(dest)
+    workdir.rmdir()
     return dest
 
 

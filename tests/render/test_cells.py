@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.cells import CELLS
 from tests.conftest import BUILT, JINJA_LEFTOVER, cell_id, files_of, run
 
-# Paths (files or folders) each cell must have, and paths it must not.
+# Paths every project has (CONTRACT 3); what each tier adds is in cells.toml.
 COMMON = [
     "README.md",
     "docs/ARCHITECTURE.md",
@@ -25,95 +26,6 @@ COMMON = [
     ".env",
     ".env.example",
 ]
-EXPECTED = {
-    ("python", "MVP"): [
-        "pyproject.toml",
-        *(
-            f"src/my_project/{name}.py"
-            for name in ("main", "models", "api", "services", "database")
-        ),
-        "tests/conftest.py",
-    ],
-    ("python", "CORE"): [
-        "pyproject.toml",
-        "alembic.ini",
-        "alembic/env.py",
-        "alembic/versions/0001_initial.py",
-        *(
-            f"src/my_project/{name}.py"
-            for name in (
-                "main",
-                "app",
-                "core/config/settings",
-                "core/database/database",
-                "core/security/jwt",
-                "core/security/password",
-                "core/security/permissions",
-                "core/errors/exceptions",
-                "core/utils/logger",
-                "core/utils/helpers",
-                "models/base",
-                "models/user",
-                "schemas/user",
-                "api/deps",
-                "api/v1/router",
-                "api/v1/endpoints/auth",
-                "api/v1/endpoints/users",
-                "services/auth",
-                "services/user",
-                "repositories/base",
-                "repositories/user",
-            )
-        ),
-        "scripts/init_db.py",
-        "scripts/create_user.py",
-        "tests/conftest.py",
-        "tests/unit",
-        "tests/integration",
-        "tests/e2e",
-    ],
-    ("sql", "MVP"): [
-        "pyproject.toml",
-        *(f"{name}.sql" for name in ("main", "database", "models", "services", "api")),
-        "tests",
-    ],
-    ("sql", "CORE"): [
-        "pyproject.toml",
-        "main.sql",
-        "app.sql",
-        "core/config/settings.sql",
-        "core/database/database.sql",
-        "core/database/migrations",
-        *(f"core/security/{name}.sql" for name in ("jwt", "password", "permissions")),
-        "core/errors/exceptions.sql",
-        "core/utils/logger.sql",
-        "core/utils/helpers.sql",
-        "models/base.sql",
-        "models/user.sql",
-        "schemas/user.sql",
-        "api/v1/router.sql",
-        "api/v1/endpoints/auth.sql",
-        "api/v1/endpoints/users.sql",
-        "services/auth.sql",
-        "services/user.sql",
-        "repositories/base.sql",
-        "repositories/user.sql",
-        "tests/unit",
-        "tests/integration",
-        "tests/e2e",
-        "scripts/init_db.sql",
-        "scripts/create_user.sql",
-    ],
-}
-ABSENT = {
-    ("python", "MVP"): ["src/my_project/core", "src/my_project/api", "alembic", "main.sql"],
-    ("python", "CORE"): [
-        *(f"src/my_project/{name}.py" for name in ("api", "services", "models", "database")),
-        "main.sql",
-    ],
-    ("sql", "MVP"): ["src", "core", "app.sql", "alembic"],
-    ("sql", "CORE"): ["src", "models.sql", "services.sql", "api.sql", "database.sql", "alembic"],
-}
 TEXT_SUFFIXES = {"", ".py", ".md", ".toml", ".yml", ".yaml", ".json", ".sql", ".ini", ".txt", ".sh"}
 
 
@@ -169,11 +81,12 @@ def test_ci_workflow_is_valid_github_actions(project: Path) -> None:
 
 
 @pytest.mark.parametrize("cell", BUILT, ids=cell_id)
-def test_expected_paths(cell: tuple[str, str], rendered: dict) -> None:
+def test_the_cell_has_its_tier_paths_and_no_other(cell: tuple[str, str], rendered: dict) -> None:
     project = rendered[cell]
-    missing = [p for p in COMMON + EXPECTED.get(cell, []) if not (project / p).exists()]
+    missing = [p for p in COMMON if not (project / p).exists()]
+    missing += [p for p in CELLS.paths(*cell) if not any(project.glob(p.rstrip("/")))]
     assert missing == []
-    present = [p for p in ABSENT.get(cell, []) if (project / p).exists()]
+    present = [p for p in CELLS.paths_outside(*cell) if any(project.glob(p.strip("/")))]
     assert present == []
 
 

@@ -13,7 +13,7 @@ from tests.update.conftest import (
     update,
 )
 
-SERVICES = "template/{% if python_mvp %}src{% endif %}/{{ package_name }}/services.py"
+SERVICES = "template/python/src/{{ package_name }}/services.py"
 
 
 def test_update_merges_template_change_with_user_edit(

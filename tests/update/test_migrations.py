@@ -13,7 +13,8 @@ import yaml
 from tests.conftest import TEMPLATE, commit_all, git, run
 from tests.update.conftest import NEXT, TemplateClone, conflict_leftovers, generate, update
 
-PACKAGE = "template/{% if python_mvp %}src{% endif %}/{{ package_name }}"
+PACKAGE = "template/python/src/{{ package_name }}"
+MVP_PACKAGE = "template/tiers/python/MVP/src/{{ package_name }}"
 SCRIPT = "migrations/keep_edited_files.py"
 
 
@@ -27,9 +28,8 @@ def drop_services(clone: TemplateClone, version: str) -> None:
     """A release that renames services.py with no migration of its own."""
     package = clone.path / PACKAGE
     (package / "services.py").rename(package / "rules.py")
-    for module in ("api.py", "main.py.jinja"):
-        text = (package / module).read_text()
-        (package / module).write_text(text.replace(".services import", ".rules import"))
+    for module in (package / "api.py", clone.path / MVP_PACKAGE / "main.py.jinja"):
+        module.write_text(module.read_text().replace(".services import", ".rules import"))
     commit_all(clone.path, f"release {version}")
     clone.tag(version)
 

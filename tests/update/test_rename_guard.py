@@ -45,7 +45,7 @@ def test_guard_catches_a_rename_without_migration(
 ) -> None:
     """The guard itself: rename a template file with no migration, and it must object."""
     old = render(tmp_path / "old", src=template_clone.path, vcs_ref=NEXT)
-    package = template_clone.path / "template/{% if python_mvp %}src{% endif %}/{{ package_name }}"
+    package = template_clone.path / "template/python/src/{{ package_name }}"
     (package / "services.py").rename(package / "rules.py")
     commit_all(template_clone.path, "rename services.py without a migration")
     template_clone.tag("v1000.0.0")

@@ -8,26 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUILT, commit_all, files_of, git, render, run
+from tests.cells import CELLS, GROWTH
+from tests.conftest import commit_all, files_of, git, render, run
 from tests.update.conftest import NEXT, TemplateClone, conflict_leftovers, generate, update
 
-TIERS = ["MVP", "CORE", "FULL"]
-STEPS = [
-    (stack, TIERS[i], TIERS[i + 1])
-    for stack in ("python", "sql")
-    for i in range(len(TIERS) - 1)
-    if (stack, TIERS[i]) in BUILT and (stack, TIERS[i + 1]) in BUILT
-]
-# A file of each smaller tier that the bigger one replaces, and an edit to it.
-REPLACED = {
-    ("python", "MVP"): ("src/my_project/services.py", "\n# our rule: names are trimmed\n"),
-    ("sql", "MVP"): ("services.sql", "\n-- our rule: names are trimmed\n"),
-}
+STEPS = GROWTH
 OWN_FILES = {"notes/ours.md": "# ours\n", "ours/data.csv": "a,b\n1,2\n"}
 
 
 def step_id(step: tuple[str, str, str]) -> str:
     return f"{step[0]}-{step[1]}-to-{step[2]}"
+
+
+def replaced_file(project: Path, stack: str, big: str) -> Path | None:
+    """A source file of the small tier that the big tier does not have (cells.toml)."""
+    for pattern in CELLS.paths_outside(stack, big):
+        for path in sorted(project.glob(pattern.strip("/"))):
+            if path.is_file() and path.suffix in {".py", ".sql"}:
+                return path.relative_to(project)
+    return None
+
+
+def our_edit(path: Path) -> str:
+    return f"\n{'--' if path.suffix == '.sql' else '#'} our rule: names are trimmed\n"
 
 
 @pytest.mark.slow
@@ -40,10 +43,10 @@ def test_growing_a_tier_keeps_user_work(step, template_clone: TemplateClone, tmp
         (project / name).write_text(text)
     gitignore = project / ".gitignore"
     gitignore.write_text(gitignore.read_text() + "/scratch/\n")
-    replaced = REPLACED.get((stack, small))
+    replaced = replaced_file(project, stack, big)
     if replaced:
-        path, edit = replaced
-        (project / path).write_text((project / path).read_text() + edit)
+        edit = our_edit(replaced)
+        (project / replaced).write_text((project / replaced).read_text() + edit)
     commit_all(project, "our work")
 
     proc = update(project, NEXT, "--data", f"tier={big}")
@@ -55,8 +58,8 @@ def test_growing_a_tier_keeps_user_work(step, template_clone: TemplateClone, tmp
     assert conflict_leftovers(project) == []
     leftovers = set()
     if replaced:
-        path, edit = replaced
-        moved = project / "upgrade-leftovers" / f"{stack}-{small}-to-{stack}-{big}".lower() / path
+        label = f"{stack}-{small}-to-{stack}-{big}".lower()
+        moved = project / "upgrade-leftovers" / label / replaced
         assert moved.read_text().endswith(edit)
         assert f"moved to {moved.relative_to(project)}" in proc.stderr
         leftovers.add(moved.relative_to(project))

@@ -7,10 +7,14 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
+import yaml
 
-from tests.conftest import TEMPLATE, files_of
+from tests.cells import CELLS
+from tests.conftest import BUILT, NOT_BUILT, TEMPLATE, files_of
 
 CLEAR_LINE = "\x15"  # Ctrl-U: drop the pre-filled default
+DOWN = "\x1b[B"
 
 
 def test_bad_answer_at_the_prompt_is_explained_and_asked_again(tmp_path: Path) -> None:
@@ -34,3 +38,35 @@ def test_bad_answer_at_the_prompt_is_explained_and_asked_again(tmp_path: Path) -
     finally:
         child.terminate(force=True)
     assert not dest.exists() or files_of(dest) == []
+
+
+def test_an_unbuilt_tier_is_refused_at_the_prompt_with_its_rule(tmp_path: Path) -> None:
+    """The prompt shows why a tier cannot be chosen, and moving onto it does not choose it."""
+    unbuilt = next((cell for cell in NOT_BUILT if cell[0] == "python"), None)
+    if unbuilt is None:
+        pytest.skip("every python tier is built")
+    dest = tmp_path / "project"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "copier", "copy", "--trust", "--vcs-ref", "HEAD", str(TEMPLATE), str(dest)],
+        env={**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1"},
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 200),
+    )
+    try:
+        child.expect("Human name of the project")
+        child.send("\r")
+        child.expect("Repository and distribution name")
+        child.send("\r")
+        child.expect("Which stack")
+        child.send("\r")  # python
+        child.expect(f"tier '{unbuilt[1]}' is not available yet for the python stack")
+        # From the default (the first tier), down onto the unbuilt one, and Enter.
+        child.send(DOWN * CELLS.tiers.index(unbuilt[1]) + "\r")
+        while child.expect(["Python import name|One-line|Author|License", pexpect.EOF]) == 0:
+            child.send("\r")
+    finally:
+        child.terminate(force=True)
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert ("python", answers["tier"]) in BUILT

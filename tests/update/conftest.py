@@ -119,7 +119,10 @@ def clashing_update(clone: TemplateClone, dest: Path) -> Path:
     readme.write_text(readme.read_text().replace("## Run it, test it", "## How we run it"))
     commit_all(project, "our heading")
     clone.change(
-        "template/shared/README.md.jinja", "## Run it, test it", "## Run it and test it", "v1.1.0"
+        "template/tiers/python/MVP/README.md.jinja",
+        "## Run it, test it",
+        "## Run it and test it",
+        "v1.1.0",
     )
     update(project, "v1.1.0")
     return project

@@ -41,7 +41,7 @@ def test_pgtap_suite_passes_in_a_throwaway_cluster(project: Path) -> None:
     assert set(Path("/tmp").glob("pgtest.*")) <= before
 
 
-def test_a_user_registers_logs_in_and_reads_only_their_own_row(project: Path) -> None:
+def test_a_user_logs_in_for_one_transaction_and_reads_only_their_own_row(project: Path) -> None:
     script = """
 set role app_anon;
 select email from api_v1.register('ann@example.com', 'ann password', 'Ann');
@@ -49,8 +49,11 @@ select email from api_v1.register('bob@example.com', 'bob password', 'Bob');
 select api_v1.login('ann@example.com', 'ann password') as token \\gset
 \\echo token=:token
 set role app_user;
+begin;
 select 'me=' || email from api_v1.authenticate(:'token');
 select 'row=' || email from api_v1.users;
+commit;
+select 'after=' || count(*) from api_v1.users;
 """
     try:
         proc = subprocess.run(
@@ -69,6 +72,8 @@ select 'row=' || email from api_v1.users;
         assert "me=ann@example.com" in proc.stdout
         rows = re.findall(r"row=(\S+)", proc.stdout)
         assert rows == ["ann@example.com"], proc.stdout
+        # The identity ended with its transaction: the next one on this connection sees nothing.
+        assert "after=0" in proc.stdout, proc.stdout
     finally:
         run("make", "clean", cwd=project, env=LOCAL, check=False)
 

@@ -2,7 +2,8 @@
 -- security on the tables.
 --
 -- The caller is identified by the token that api_v1.authenticate() stored in
--- the request.jwt.token setting (PostgREST-style). Anyone can write a setting,
+-- the request.jwt.token setting for the current transaction only (as PostgREST
+-- does), so an identity never outlives the transaction. Anyone can write a setting,
 -- so the token is verified again (signature and expiry) whenever it is read:
 -- a forged or expired token is refused.
 -- These three are security definer because row-level security policies call

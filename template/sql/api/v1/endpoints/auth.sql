@@ -3,10 +3,12 @@
 --   api_v1.register(email, password, full_name)  -> api_v1.user_profile
 --   api_v1.login(email, password)                -> text (a JWT, HS256)
 --   api_v1.authenticate(token)                   -> api_v1.user_profile
---       verifies the token and makes it the caller's identity for the rest
---       of the session (the request.jwt.token setting); the next calls
---       (api_v1.me, api_v1.users, ...) act for that user
---   api_v1.logout()                              forgets the token
+--       verifies the token and makes it the caller's identity until the
+--       transaction ends (the request.jwt.token setting, as PostgREST sets its
+--       claims); the next calls in that transaction (api_v1.me, api_v1.users,
+--       ...) act for that user, and the next transaction on the connection
+--       (another client, behind a pooler) is anonymous again
+--   api_v1.logout()                              forgets the token before then
 --
 -- register and login run as the owner of the tables (security definer):
 -- they act before anyone is identified.
@@ -45,10 +47,10 @@ declare
     claims jsonb := app.jwt_verify(token);
     found app_private.users;
 begin
-    perform set_config('request.jwt.token', token, false);
+    perform set_config('request.jwt.token', token, true);
     found := app.user_find_by_id((claims ->> 'sub')::bigint);
     if found.id is null then
-        perform set_config('request.jwt.token', '', false);
+        perform set_config('request.jwt.token', '', true);
         perform app.raise_error('UA009');
     end if;
     return app.to_user_profile(found);
@@ -61,7 +63,7 @@ language sql
 volatile
 set search_path = pg_catalog, pg_temp
 as $$
-    select set_config('request.jwt.token', '', false);
+    select set_config('request.jwt.token', '', true);
     select null::void
 $$;
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require, run
+from tests.conftest import render, require, run
 
 pytestmark = pytest.mark.slow
 
@@ -22,6 +22,14 @@ def project(rendered: dict) -> Path:
     require("uv")
     require("pg_prove")
     return rendered["sql", "CORE"]
+
+
+def role_prefix(project: Path) -> str:
+    """The project's PostgreSQL roles are named after its slug: <slug_with_underscores>_anon."""
+    answers = (project / ".copier-answers.yml").read_text()
+    slug = re.search(r"^project_slug: (\S+)$", answers, re.MULTILINE)
+    assert slug, answers
+    return slug[1].replace("-", "_")
 
 
 def test_lint_is_clean(project: Path) -> None:
@@ -42,13 +50,13 @@ def test_pgtap_suite_passes_in_a_throwaway_cluster(project: Path) -> None:
 
 
 def test_a_user_logs_in_for_one_transaction_and_reads_only_their_own_row(project: Path) -> None:
-    script = """
-set role app_anon;
+    script = f"""
+set role {role_prefix(project)}_anon;
 select email from api_v1.register('ann@example.com', 'ann password', 'Ann');
 select email from api_v1.register('bob@example.com', 'bob password', 'Bob');
 select api_v1.login('ann@example.com', 'ann password') as token \\gset
 \\echo token=:token
-set role app_user;
+set role {role_prefix(project)}_user;
 begin;
 select 'me=' || email from api_v1.authenticate(:'token');
 select 'row=' || email from api_v1.users;
@@ -74,6 +82,51 @@ select 'after=' || count(*) from api_v1.users;
         assert rows == ["ann@example.com"], proc.stdout
         # The identity ended with its transaction: the next one on this connection sees nothing.
         assert "after=0" in proc.stdout, proc.stdout
+    finally:
+        run("make", "clean", cwd=project, env=LOCAL, check=False)
+
+
+def test_two_projects_share_a_cluster_without_sharing_roles(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Roles belong to the whole cluster: load two projects into two databases of one
+    # server (the first project's development cluster) and check that neither one's
+    # client roles reach the other's API.
+    other = render(
+        tmp_path_factory.mktemp("other") / "project",
+        stack="sql",
+        tier="CORE",
+        project_name="Other Shop",
+    )
+    mine, theirs = role_prefix(project), role_prefix(other)
+    assert mine != theirs
+    try:
+        url = run("bash", "scripts/pg.sh", "url", cwd=project, env=LOCAL).stdout.strip()
+        databases = {project: url, other: url.replace("/app?", "/other_shop?")}
+        for where, database_url in databases.items():
+            out = run("make", "test", cwd=where, env={"DATABASE_URL": database_url}).stdout
+            assert "Result: PASS" in out, out
+
+        def query(sql: str, database_url: str) -> str:
+            return run(
+                "bash",
+                "scripts/pg.sh",
+                "psql",
+                "-At",
+                "-c",
+                sql,
+                cwd=project,
+                env={"DATABASE_URL": database_url},
+            ).stdout.strip()
+
+        roles = query("select string_agg(rolname, ' ' order by rolname) from pg_roles", url)
+        for prefix in (mine, theirs):
+            assert {f"{prefix}_anon", f"{prefix}_user", f"{prefix}_api"} <= set(roles.split())
+        can = "select has_schema_privilege('{}_user', 'api_v1', 'usage')"
+        assert query(can.format(mine), databases[project]) == "t"
+        assert query(can.format(theirs), databases[other]) == "t"
+        assert query(can.format(mine), databases[other]) == "f"
+        assert query(can.format(theirs), databases[project]) == "f"
     finally:
         run("make", "clean", cwd=project, env=LOCAL, check=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ pytestmark = pytest.mark.slow
 
 # No DATABASE_URL: the project starts (and removes) a PostgreSQL cluster of its own.
 LOCAL = {"DATABASE_URL": ""}
+# `make help`, the same on both sql tiers: two spaces, the target padded to 14, a space,
+# then what it does (column 17).
+HELP_LINE = re.compile(r"  (?P<target>[a-z][a-z-]*) +(?P<what>\S.*)")
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +86,9 @@ select 'after=' || count(*) from api_v1.users;
         assert rows == ["ann@example.com"], proc.stdout
         # The identity ended with its transaction: the next one on this connection sees nothing.
         assert "after=0" in proc.stdout, proc.stdout
+        # The development cluster says where its data is, and it is there.
+        data = re.search(r"^development cluster: data in ([^,\s]+)", proc.stderr, re.MULTILINE)
+        assert data and (project / data[1] / "PG_VERSION").is_file(), proc.stderr
     finally:
         run("make", "clean", cwd=project, env=LOCAL, check=False)
 
@@ -129,6 +136,36 @@ def test_two_projects_share_a_cluster_without_sharing_roles(
         assert query(can.format(theirs), databases[project]) == "f"
     finally:
         run("make", "clean", cwd=project, env=LOCAL, check=False)
+
+
+def test_the_development_cluster_lives_where_the_settings_say(project: Path) -> None:
+    # A folder the cluster's user can enter, also when this runs as root.
+    data = Path(tempfile.mkdtemp(prefix="devpg.", dir="/tmp")) / "data"
+    data.parent.chmod(0o755)
+    try:
+        # On make's command line, as a setting of .env would be.
+        proc = run("make", "db", f"DEV_PGDATA={data}", cwd=project, env=LOCAL)
+        assert f"development cluster: data in {data}\n" in proc.stderr, proc.stderr
+        assert (data / "PG_VERSION").is_file()
+    finally:
+        run("make", "clean", f"DEV_PGDATA={data}", cwd=project, env=LOCAL, check=False)
+    assert not data.exists()
+    data.parent.rmdir()
+
+
+def test_env_example_lists_every_setting_of_env(project: Path) -> None:
+    def settings(name: str) -> set[str]:
+        text = (project / name).read_text()
+        return set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]*)=", text, re.MULTILINE))
+
+    assert settings(".env") and settings(".env") <= settings(".env.example")
+
+
+def test_make_help_lists_each_target_in_two_columns(project: Path) -> None:
+    lines = run("make", "help", cwd=project).stdout.splitlines()
+    found = [HELP_LINE.fullmatch(line) for line in lines]
+    assert all(m and m.start("what") == 17 for m in found), lines
+    assert {"run", "test", "lint", "db", "clean"} <= {m["target"] for m in found if m}
 
 
 def test_missing_postgresql_is_one_clear_line(project: Path, tmp_path: Path) -> None:

@@ -13,6 +13,10 @@ from tests.conftest import require, run
 
 pytestmark = pytest.mark.slow
 
+# `make help`, the same on both sql tiers: two spaces, the target padded to 14, a space,
+# then what it does (column 17).
+HELP_LINE = re.compile(r"  (?P<target>[a-z][a-z-]*) +(?P<what>\S.*)")
+
 
 @pytest.fixture(scope="module")
 def project(rendered: dict) -> Path:
@@ -48,6 +52,27 @@ def test_sql_tests_pass(project: Path) -> None:
 def test_tests_are_sql(project: Path) -> None:
     tests = sorted(p.name for p in (project / "tests").iterdir())
     assert tests and all(name.endswith(".sql") for name in tests), tests
+
+
+def test_env_example_lists_every_setting_of_env(project: Path) -> None:
+    def settings(name: str) -> set[str]:
+        text = (project / name).read_text()
+        return set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]*)=", text, re.MULTILINE))
+
+    # JWT_SECRET is there too: growing to CORE keeps .env, and CORE signs tokens with it.
+    assert {"DATABASE_PATH", "JWT_SECRET"} <= settings(".env") <= settings(".env.example")
+
+
+def test_make_help_lists_each_target_in_two_columns(project: Path) -> None:
+    lines = run("make", "help", cwd=project).stdout.splitlines()
+    found = [HELP_LINE.fullmatch(line) for line in lines]
+    assert all(m and m.start("what") == 17 for m in found), lines
+    assert {"run", "test", "lint", "db", "clean"} <= {m["target"] for m in found if m}
+
+
+def test_readme_promises_only_what_make_lint_does(project: Path) -> None:
+    # MVP has no migrations: its README must not say that `make lint` checks them.
+    assert "migrations" not in (project / "README.md").read_text()
 
 
 def test_make_run_opens_the_database_and_the_rules_hold(project: Path) -> None:

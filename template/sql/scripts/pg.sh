@@ -10,10 +10,10 @@
 #   scripts/pg.sh clean     stop it and delete its data
 #
 # The database is DATABASE_URL when set; otherwise a local development cluster
-# kept in .pgdata/ (as root: beside its socket in a temporary directory),
-# started on demand, listening on a unix socket only. `test` never touches
-# that one: with no DATABASE_URL it creates a cluster in a temporary directory
-# and removes it on exit, whether the tests pass or fail.
+# whose data is in DEV_PGDATA (default .pgdata/, inside the project and
+# git-ignored), started on demand, listening on a unix socket only. `test`
+# never touches that one: with no DATABASE_URL it creates a cluster in a
+# temporary directory and removes it on exit, whether the tests pass or fail.
 #
 # The PostgreSQL server binaries are looked for on PATH, then in each directory
 # of PG_BINDIR_SEARCH (default: /usr/lib/postgresql/*/bin /usr/local/pgsql/bin,
@@ -67,10 +67,11 @@ client_bindir() {
     find_bindir psql pg_dump || die "psql not found: apt-get install postgresql-client"
 }
 
-# Run a command as the cluster's owner (not root: PostgreSQL refuses to run as root).
+# Run a command as the cluster's owner (not root: PostgreSQL refuses to run as root),
+# from / since the owner may not enter this project's folder (paths are absolute).
 as_owner() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_OS_USER" -- "$@"
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
     else
         "$@"
     fi
@@ -137,23 +138,39 @@ cluster_url() {
     echo "postgres://postgres@/$DB_NAME?host=$1&port=$(cat "$1/port")&sslmode=disable"
 }
 
-# The local development cluster: data in .pgdata/, socket in a short temporary
-# path (unix socket paths are limited to about 100 characters).
-DEV_DATA=.pgdata
+# The local development cluster: data in DEV_PGDATA, socket in a short
+# temporary path (unix socket paths are limited to about 100 characters).
+DEV_PGDATA=${DEV_PGDATA:-.pgdata}
+case "$DEV_PGDATA" in
+    /*) ;;
+    *) DEV_PGDATA=$PWD/$DEV_PGDATA ;;
+esac
 dev_socket_dir() {
     echo "${TMPDIR:-/tmp}/pg-$(id -u)-$(pwd | cksum | cut -d' ' -f1)"
 }
 
-dev_url() {
-    local sock
-    sock=$(dev_socket_dir)
-    if [ "$(id -u)" = 0 ]; then
-        # The cluster runs as another user, who may not be able to enter this
-        # project's directory: keep the data beside the socket instead.
-        DEV_DATA=$sock/data
+# Where the development cluster's data is: DEV_PGDATA, unless this runs as root
+# and the user the cluster runs as may not enter the folder that holds it
+# (a private home, say); then beside the socket, and dev_url says so.
+dev_data() {
+    if [ "$(id -u)" = 0 ] && ! (cd / && runuser -u "$(os_user)" -- test -x "$(dirname "$DEV_PGDATA")"); then
+        echo "$(dev_socket_dir)/data"
+    else
+        echo "$DEV_PGDATA"
     fi
+}
+
+dev_url() {
+    local sock data
+    sock=$(dev_socket_dir)
+    data=$(dev_data)
     if [ ! -S "$sock/.s.PGSQL.$(cat "$sock/port" 2>/dev/null || echo none)" ]; then
-        start_cluster "$DEV_DATA" "$sock" >&2
+        start_cluster "$data" "$sock" >&2
+        if [ "$data" = "$DEV_PGDATA" ]; then
+            echo "development cluster: data in $data" >&2
+        else
+            echo "development cluster: data in $data ($(os_user) may not enter $(dirname "$DEV_PGDATA"))" >&2
+        fi
     fi
     cluster_url "$sock"
 }
@@ -260,10 +277,12 @@ case "$command" in
     psql) exec "$(client_bindir)/psql" -X -d "$(database_url)" "$@" ;;
     url) database_url ;;
     stop | clean)
-        if [ "$(id -u)" = 0 ]; then DEV_DATA=$(dev_socket_dir)/data; fi
-        stop_cluster "$DEV_DATA"
+        data=$(dev_data)
+        stop_cluster "$data"
         if [ "$command" = clean ]; then
-            rm -rf "$DEV_DATA" "$(dev_socket_dir)"
+            # Only a folder that holds a cluster: DEV_PGDATA may be any path.
+            if [ -f "$data/PG_VERSION" ]; then rm -rf "$data"; fi
+            rm -rf "$(dev_socket_dir)"
         fi
         ;;
     *)

@@ -1,18 +1,14 @@
 -- User schemas: the validated shapes of input and output.
 --
---   app.email_address     domain: a trimmed, lower-case, well-formed email
 --   app.password_text     domain: 8 to 72 characters (bcrypt reads 72 bytes)
 --   api_v1.user_profile   what the API returns for a user (no password hash)
 --
 -- Types cannot be replaced in place, so each is created when missing; change
--- one with a migration.
+-- one with a migration. The rules on stored columns (email format, full name
+-- length, roles) are the table's constraints, in the migrations.
 
 do $types$
 begin
-    if to_regtype('app.email_address') is null then
-        create domain app.email_address as text
-        check (value = lower(btrim(value)) and app.is_valid_email(value));
-    end if;
     if to_regtype('app.password_text') is null then
         create domain app.password_text as text
         check (length(value) >= 8 and octet_length(value) <= 72);

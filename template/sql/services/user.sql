@@ -1,25 +1,13 @@
 -- User service: the business rules about accounts.
---   - an email is trimmed, lower-cased and well formed (UA001)
+--   - an email is stored trimmed and lower-cased, and must be well formed (UA001)
 --   - one account per email, whatever its case (UA002)
 --   - a password has 8 to 72 characters (UA003)
 --   - changing one's email needs the current password (UA010, UA004)
---   - only user and admin are roles (UA011)
-
-create or replace function app.valid_email(raw text)
-returns text
-language plpgsql
-immutable
-set search_path = pg_catalog, pg_temp
-as $$
-begin
-    if raw is null then
-        return null;
-    end if;
-    return app.normalize_email(raw)::app.email_address;
-exception when check_violation or not_null_violation then
-    perform app.raise_error('UA001');
-end;
-$$;
+--   - a full name has a length limit (UA012), a role is a known one (UA011)
+-- The rules on a user's columns (email format, full name length, known roles)
+-- have one home: the constraints of app_private.users (core/database/migrations).
+-- The service does not repeat them; it turns a broken one into its business
+-- error (app.raise_constraint_error).
 
 create or replace function app.valid_password(raw text)
 returns text
@@ -37,20 +25,6 @@ exception when check_violation then
 end;
 $$;
 
-create or replace function app.valid_full_name(raw text)
-returns text
-language plpgsql
-immutable
-set search_path = pg_catalog, pg_temp
-as $$
-begin
-    if length(coalesce(raw, '')) > 200 then
-        perform app.raise_error('UA012');
-    end if;
-    return btrim(coalesce(raw, ''));
-end;
-$$;
-
 create or replace function app.register_user(
     email text,
     password text,
@@ -62,11 +36,12 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    clean_email text := app.valid_email(coalesce(email, ''));
+    clean_email text := app.normalize_email(coalesce(email, ''));
     created app_private.users;
+    broken text;
 begin
     perform app.valid_password(password);
-    if role is null or role not in ('user', 'admin') then
+    if role is null then
         perform app.raise_error('UA011');
     end if;
     if (app.user_find_by_email(clean_email)).id is not null then
@@ -74,11 +49,15 @@ begin
     end if;
     begin
         created := app.user_insert(
-            clean_email, app.hash_password(password), app.valid_full_name(full_name), role
+            clean_email, app.hash_password(password), btrim(coalesce(full_name, '')), role
         );
-    exception when unique_violation then
-        -- Another session registered the same email since the check above.
-        perform app.raise_error('UA002');
+    exception
+        when unique_violation then
+            -- Another session registered the same email since the check above.
+            perform app.raise_error('UA002');
+        when check_violation then
+            get stacked diagnostics broken = constraint_name;
+            perform app.raise_constraint_error(broken);
     end;
     perform app.log('info', 'user_registered', jsonb_build_object('user_id', created.id));
     return created;
@@ -100,11 +79,12 @@ declare
     existing app_private.users := app.user_find_by_id(user_id);
     clean_email text;
     updated app_private.users;
+    broken text;
 begin
     if existing.id is null then
         perform app.raise_error('UA009');
     end if;
-    clean_email := coalesce(app.valid_email(new_email), existing.email);
+    clean_email := coalesce(app.normalize_email(new_email), existing.email);
     if clean_email <> existing.email then
         if current_password is null then
             perform app.raise_error('UA010');
@@ -118,12 +98,14 @@ begin
     end if;
     begin
         updated := app.user_update(
-            user_id,
-            clean_email,
-            coalesce(app.valid_full_name(new_full_name), existing.full_name)
+            user_id, clean_email, coalesce(btrim(new_full_name), existing.full_name)
         );
-    exception when unique_violation then
-        perform app.raise_error('UA002');
+    exception
+        when unique_violation then
+            perform app.raise_error('UA002');
+        when check_violation then
+            get stacked diagnostics broken = constraint_name;
+            perform app.raise_constraint_error(broken);
     end;
     return updated;
 end;
@@ -137,11 +119,17 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     updated app_private.users;
+    broken text;
 begin
-    if new_role is null or new_role not in ('user', 'admin') then
+    if new_role is null then
         perform app.raise_error('UA011');
     end if;
-    updated := app.user_set_role(user_id, new_role);
+    begin
+        updated := app.user_set_role(user_id, new_role);
+    exception when check_violation then
+        get stacked diagnostics broken = constraint_name;
+        perform app.raise_constraint_error(broken);
+    end;
     if updated.id is null then
         perform app.raise_error('UA009');
     end if;

@@ -19,8 +19,8 @@ as $$
     ('UA008', 'forbidden', 'admin role required'),
     ('UA009', 'user_not_found', 'user not found'),
     ('UA010', 'password_required', 'the current password is required to change the email'),
-    ('UA011', 'invalid_role', 'role must be user or admin'),
-    ('UA012', 'invalid_input', 'full_name must be at most 200 characters'),
+    ('UA011', 'invalid_role', 'role is not a known role'),
+    ('UA012', 'invalid_input', 'full_name is too long'),
     ('UA013', 'setting_missing', 'a required setting is not configured'),
     ('UA014', 'weak_secret', 'jwt_secret must be at least 32 characters')
 $$;
@@ -45,5 +45,41 @@ begin
         raise exception using errcode = code, message = found_message;
     end if;
     raise exception using errcode = code, message = found_message, detail = detail;
+end;
+$$;
+
+-- The table constraints that are business rules, and the error each one
+-- raises. The constraint (core/database/migrations) is the rule's one home;
+-- code that writes turns its violation into the business error:
+--   exception when check_violation then
+--       get stacked diagnostics broken = constraint_name;
+--       perform app.raise_constraint_error(broken);
+create or replace function app.constraint_errors()
+returns table (constraint_name text, code text)
+language sql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+    values
+    ('users_email_format', 'UA001'),
+    ('users_full_name_length', 'UA012'),
+    ('users_role_known', 'UA011')
+$$;
+
+create or replace function app.raise_constraint_error(constraint_name text)
+returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    found_code text;
+begin
+    select e.code into found_code
+    from app.constraint_errors() as e
+    where e.constraint_name = raise_constraint_error.constraint_name;
+    if found_code is null then
+        raise exception 'constraint % has no business error', constraint_name;
+    end if;
+    perform app.raise_error(found_code);
 end;
 $$;

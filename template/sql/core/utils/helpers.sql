@@ -33,17 +33,3 @@ set search_path = pg_catalog, pg_temp
 as $$
     select lower(btrim(email))
 $$;
-
--- One "@", a dot in the domain, no spaces (the same rule as the table's CHECK).
-create or replace function app.is_valid_email(email text)
-returns boolean
-language sql
-immutable
-set search_path = pg_catalog, pg_temp
-as $$
-    select coalesce(
-        length(email) <= 254
-        and email ~ '^[^@[:space:]]+@[^@[:space:].]+([.][^@[:space:].]+)+$',
-        false
-    )
-$$;

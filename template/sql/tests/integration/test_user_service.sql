@@ -1,6 +1,6 @@
 -- Integration: the user service, repository and tables together.
 begin;
-select plan(15);
+select plan(23);
 
 select app.set_setting('jwt_secret', repeat('k', 40));
 
@@ -35,6 +35,26 @@ select throws_ok(
 select throws_ok(
     $$select app.register_user(null, 'correct horse')$$,
     'UA001', null, 'a missing email is refused'
+);
+select throws_ok(
+    $$select app.register_user('ann@example', 'correct horse')$$,
+    'UA001', null, 'the domain of an email needs a dot'
+);
+select throws_ok(
+    $$select app.register_user('ann@bob@example.com', 'correct horse')$$,
+    'UA001', null, 'an email has one @ only'
+);
+select throws_ok(
+    $$select app.register_user('ann smith@example.com', 'correct horse')$$,
+    'UA001', null, 'an email has no spaces'
+);
+select throws_ok(
+    $$select app.register_user('bob@example.com', 'correct horse', '', 'root')$$,
+    'UA011', 'role is not a known role', 'registering with an unknown role is refused'
+);
+select lives_ok(
+    $$select app.register_user('cy@example.com', 'correct horse', repeat('x', 200))$$,
+    'a full name at the limit is accepted'
 );
 select throws_ok(
     $$select app.register_user('bob@example.com', 'short')$$,
@@ -93,6 +113,27 @@ select throws_ok(
         (select id from app_private.users where email = 'anne@example.com'), 'root'
     )$$,
     'UA011', null, 'unknown roles are refused'
+);
+select throws_ok(
+    $$select app.update_profile(
+        (select id from app_private.users where email = 'anne@example.com'),
+        'anne@example', null, 'correct horse'
+    )$$,
+    'UA001', null, 'changing to a malformed email is refused'
+);
+
+-- Each rule the service leaves to a constraint maps to a business error, and the
+-- constraint is there: renaming one without its mapping fails here.
+select set_eq(
+    $$select constraint_name from app.constraint_errors()$$,
+    $$select conname::text from pg_constraint
+      where conrelid = 'app_private.users'::regclass and contype = 'c'$$,
+    'every check constraint of users has its business error'
+);
+select is_empty(
+    $$select code from app.constraint_errors()
+      except select code from app.error_catalog()$$,
+    'the business errors of constraints are in the catalog'
 );
 
 select finish();

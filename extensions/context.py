@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import keyword
-import re
 import pkgutil
+import re
 import secrets
 import sys
 import sysconfig

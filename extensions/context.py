@@ -138,6 +138,29 @@ def unbuilt_tier_problem(tier: Any, stack: Any) -> str:
     return f"not available yet for {stack}"
 
 
+def source_problem(src: Any, dst: Any) -> str:
+    """Why `copier update` could not follow the template the project records, if it can't.
+
+    Copier records the template as it was given: a relative path only resolves from where
+    it was typed, and a project inside the template's clone leaves that clone dirty, so
+    what is generated from it next records a commit that exists nowhere else.
+    """
+    src, dst = str(src or ""), str(dst or "")
+    if ":" in src:  # a URL (gh:, https:, git@host:)
+        return ""
+    if not Path(src).expanduser().is_absolute():
+        return (
+            f"the project records its template as '{src}', a relative path, so\n"
+            "  copier update will fail. Generate it again from the absolute path."
+        )
+    if Path(dst).resolve().is_relative_to(Path(src).expanduser().resolve()):
+        return (
+            "the project is inside the template's clone, which it leaves dirty.\n"
+            "  Generate it outside the clone."
+        )
+    return ""
+
+
 def toml_str(value: Any) -> str:
     """A TOML basic string (also valid JSON and YAML)."""
     return json.dumps(str(value if value is not None else ""), ensure_ascii=False)
@@ -166,6 +189,7 @@ class Rules(Extension):
             email_problem=email_problem,
             text_problem=text_problem,
             unbuilt_tier_problem=unbuilt_tier_problem,
+            source_problem=source_problem,
             toml_str=toml_str,
             py_str=py_str,
         )

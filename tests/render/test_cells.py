@@ -12,6 +12,7 @@ import yaml
 
 from tests.cells import CELLS
 from tests.conftest import BUILT, JINJA_LEFTOVER, TEMPLATE, cell_id, copier, files_of, run
+from tests.update.conftest import clone_working_tree
 
 # Paths every project has (CONTRACT 3); what each tier adds is in cells.toml.
 COMMON = [
@@ -153,3 +154,16 @@ def test_after_copy_message_says_what_make_run_does(cell: tuple[str, str], tmp_p
     assert said, "the message gives make run"
     run_help = re.search(r"^run:.*## (.*)$", (dest / "Makefile").read_text(), flags=re.M)
     assert run_help and said[1].lower() in run_help[1].lower(), (said[0], run_help)
+
+
+def test_after_copy_message_warns_when_updates_cannot_work(tmp_path: Path) -> None:
+    """A relative template path, or a project inside the template's clone, cannot be updated."""
+    relative = copier("copy", "--trust", "--defaults", ".", tmp_path / "a", cwd=TEMPLATE)
+    assert "Warning: the project records its template as '.', a relative path" in relative.stderr
+
+    clone = clone_working_tree(tmp_path / "uts")
+    outside = copier("copy", "--trust", "--defaults", clone, tmp_path / "b")
+    assert "Warning" not in outside.stderr
+
+    inside = copier("copy", "--trust", "--defaults", clone, clone / "myapp")
+    assert "Warning: the project is inside the template's clone" in inside.stderr

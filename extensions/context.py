@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import keyword
+import pkgutil
 import re
 import secrets
 import sys
+import sysconfig
 import unicodedata
 from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
@@ -34,86 +36,129 @@ def _load_cells() -> Any:
 CELLS = _load_cells()
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-# One "@", a dot in the domain, no spaces: strict enough to catch typos,
-# loose enough for every real address.
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+SLUG_MAX = 64
+# One "@" between a local part and a domain of non-empty labels, no spaces: catches
+# typos, accepts every real address, dotless hosts included (me@localhost).
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)*$")
 SPDX = {"Proprietary": "LicenseRef-Proprietary"}
+# A package named like one of these is shadowed by (or shadows) the standard library.
+# sys.stdlib_module_names leaves out what ships for CPython's own use (`test`,
+# `__phello__`, `_testcapi`...), so the stdlib folders are listed too; `test` is named
+# because some distributions ship it as a separate package.
+_STDLIB = sysconfig.get_paths()["stdlib"]
+STDLIB_NAMES = frozenset(
+    {*sys.stdlib_module_names, *sys.builtin_module_names, "test"}
+    | {m.name for m in pkgutil.iter_modules([_STDLIB, f"{_STDLIB}/lib-dynload"])}
+)
 
 
 def slugify(value: Any) -> str:
-    """'Acme Orders 2' -> 'acme-orders-2'; a leading digit gets a 'p-' prefix."""
+    """'Acme Orders 2' -> 'acme-orders-2'; a leading digit gets a 'p-' prefix.
+    Always a slug that slug_problem accepts."""
     text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     if slug and not slug[0].isalpha():
         slug = f"p-{slug}"
-    return slug or "project"
+    return slug[:SLUG_MAX].rstrip("-") or "project"
 
 
 def package_from_slug(value: Any) -> str:
-    return str(value or "").replace("-", "_")
+    """'acme-orders' -> 'acme_orders'. A name package_name_problem would refuse ('json',
+    'class', 'test') gets an '_app' suffix: a default is never refused."""
+    package = str(value or "").replace("-", "_")
+    return f"{package}_app" if package_name_problem(package) else package
+
+
+# Copier shows a refused answer as "Validation error for question '<question>': <rule>",
+# at the prompt on one line that an 80-column terminal cuts: the question is named there,
+# so each rule says only what it wants, briefly (tests/questionnaire checks the width).
 
 
 def project_name_problem(value: Any) -> str:
     text = str(value if value is not None else "")
     if not text.strip():
-        return "project_name must not be empty"
+        return "must not be empty"
     if len(text) > 64:
-        return f"project_name must be at most 64 characters (got {len(text)})"
+        return "must be at most 64 characters"
     if not text.isprintable():
-        return "project_name must contain printable characters only"
+        return "must be printable characters only"
     return ""
 
 
 def slug_problem(value: Any) -> str:
     text = str(value if value is not None else "")
-    if len(text) > 64:
-        return f"project_slug must be at most 64 characters (got {len(text)})"
+    if len(text) > SLUG_MAX:
+        return f"must be at most {SLUG_MAX} characters"
     if not SLUG_RE.match(text):
-        return (
-            "project_slug must match ^[a-z][a-z0-9-]*$ "
-            "(lower-case letters, digits and '-', starting with a letter)"
-        )
-    if text.endswith("-") or "--" in text:
-        return "project_slug must not end with '-' or contain '--'"
+        return "must match ^[a-z][a-z0-9-]*$"
+    if text.endswith("-"):
+        return "must not end with '-'"
+    if "--" in text:
+        return "must not contain '--'"
     return ""
 
 
-def package_name_problem(value: Any) -> str:
+def package_name_problem(value: Any, stack: Any = "python") -> str:
+    """Python only: for another stack the question is not asked and its answer unused."""
+    if str(stack or "python") != "python":
+        return ""
     text = str(value if value is not None else "")
     if not text.isidentifier() or not text.isascii():
-        return "package_name must be a valid Python identifier (letters, digits, '_')"
+        return "must be a Python identifier"
     if text != text.lower():
-        return "package_name must be lower case (PEP 8)"
+        return "must be lower case (PEP 8)"
     if keyword.iskeyword(text) or keyword.issoftkeyword(text):
-        return f"package_name must not be a Python keyword ('{text}')"
-    if text in sys.stdlib_module_names:
-        return f"package_name must not shadow the standard library module '{text}'"
+        return "must not be a Python keyword"
+    if text in STDLIB_NAMES:
+        return "must not shadow a stdlib module"
     return ""
 
 
 def email_problem(value: Any) -> str:
-    text = str(value if value is not None else "")
-    if not EMAIL_RE.match(text):
-        return f"author_email must be an email address like name@example.com (got '{text}')"
+    if not EMAIL_RE.match(str(value if value is not None else "")):
+        return "must look like name@example.com"
     return ""
 
 
-def text_problem(value: Any, question: str, limit: int = 200) -> str:
+def text_problem(value: Any, limit: int = 200) -> str:
     text = str(value if value is not None else "")
     if len(text) > limit:
-        return f"{question} must be at most {limit} characters (got {len(text)})"
+        return f"must be at most {limit} characters"
     if "\n" in text or not text.isprintable():
-        return f"{question} must be a single line of printable characters"
+        return "must be one line, printable only"
     return ""
 
 
 def unbuilt_tier_problem(tier: Any, stack: Any) -> str:
     """Used by each tier choice: a non-empty answer disables the choice at the prompt
-    and refuses it from --data."""
+    (shown after its label) and refuses it from --data."""
     stack, tier = str(stack or "python"), str(tier)
     if CELLS.is_built(stack, tier):
         return ""
-    return f"tier '{tier}' is not available yet for the {stack} stack in this release of uts"
+    return f"not available yet for {stack}"
+
+
+def source_problem(src: Any, dst: Any) -> str:
+    """Why `copier update` could not follow the template the project records, if it can't.
+
+    Copier records the template as it was given: a relative path only resolves from where
+    it was typed, and a project inside the template's clone leaves that clone dirty, so
+    what is generated from it next records a commit that exists nowhere else.
+    """
+    src, dst = str(src or ""), str(dst or "")
+    if ":" in src:  # a URL (gh:, https:, git@host:)
+        return ""
+    if not Path(src).expanduser().is_absolute():
+        return (
+            f"the project records its template as '{src}', a relative path, so\n"
+            "  copier update will fail. Generate it again from the absolute path."
+        )
+    if Path(dst).resolve().is_relative_to(Path(src).expanduser().resolve()):
+        return (
+            "the project is inside the template's clone, which it leaves dirty.\n"
+            "  Generate it outside the clone."
+        )
+    return ""
 
 
 def toml_str(value: Any) -> str:
@@ -144,6 +189,7 @@ class Rules(Extension):
             email_problem=email_problem,
             text_problem=text_problem,
             unbuilt_tier_problem=unbuilt_tier_problem,
+            source_problem=source_problem,
             toml_str=toml_str,
             py_str=py_str,
         )

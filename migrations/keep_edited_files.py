@@ -11,7 +11,9 @@ or a release drops a file. This script runs at both stages of `copier update`:
   would go, unless UTS_ALLOW_DOWNGRADE=1 is set. Nothing has been written yet then.
 - after: a safety net for answers changed at the prompt, which the before stage cannot
   see: any file the update deleted whose committed content differs from the old render
-  is restored under `upgrade-leftovers/` and named.
+  is restored under `upgrade-leftovers/` and named. And `.env`, which copier never
+  re-renders, gets the settings `.env.example` gained in this update and `.env` lacks
+  (a new tier reads new settings): appended, each named, no existing line changed.
 
 Run by copier from the project directory; running it again changes nothing.
 """
@@ -21,6 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -34,6 +38,7 @@ from cells import Cells  # noqa: E402  (the registry of the version being update
 
 CELLS = Cells.load()
 LEFTOVERS = Path("upgrade-leftovers")
+SETTING = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.M)
 SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
 
 
@@ -115,7 +120,47 @@ def before(args: argparse.Namespace) -> int:
     return 0
 
 
+def settings(text: str) -> dict[str, str]:
+    return dict(SETTING.findall(text))
+
+
+def complete_env() -> None:
+    """Append to .env each setting that .env.example gained in this update and .env lacks.
+
+    Only gained ones: a setting the user removed from .env before stays removed. Values
+    come from .env.example, except secrets, which get a fresh random value.
+    """
+    env, example = Path(".env"), Path(".env.example")
+    if not env.is_file() or not example.is_file():
+        return
+    try:
+        known = settings(git("show", f"HEAD:{example}")) | settings(env.read_text())
+    except subprocess.CalledProcessError:
+        known = settings(env.read_text())
+    gained = {
+        key: secrets.token_hex(32) if "SECRET" in key else value
+        for key, value in settings(example.read_text()).items()
+        if key not in known
+    }
+    if not gained:
+        return
+    text = env.read_text()
+    if text and not text.endswith("\n"):
+        text += "\n"
+    added = "".join(f"{key}={value}\n" for key, value in gained.items())
+    env.write_text(f"{text}# Added by copier update: settings this version reads.\n{added}")
+    say(
+        f".env lacked {', '.join(gained)}, which this version reads: appended "
+        "(values from .env.example, a fresh one for a secret). Review them."
+    )
+
+
 def after(args: argparse.Namespace) -> int:
+    complete_env()
+    return keep_deleted_edits()
+
+
+def keep_deleted_edits() -> int:
     try:
         deleted = git("diff", "--name-only", "--diff-filter=D", "-z", "HEAD").split("\0")
         recorded = yaml.safe_load(git("show", "HEAD:.copier-answers.yml")) or {}

@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 import yaml
 
-from tests.conftest import render
+from tests.conftest import render, run
 
 
 def answers_of(project: Path) -> dict:
@@ -34,3 +35,27 @@ def test_name_with_quotes_and_accents_renders_valid_python(tmp_path: Path) -> No
     main = (project / "src/cafe_unicode_orders/main.py").read_text()
     compile(main, "main.py", "exec")
     assert "Café" in main
+
+
+@pytest.mark.parametrize(
+    ("name", "package"),
+    [("Json", "json_app"), ("Email", "email_app"), ("Test", "test_app"), ("Class", "class_app")],
+)
+def test_a_refused_derived_package_name_gets_a_suffix(
+    name: str, package: str, tmp_path: Path
+) -> None:
+    """--defaults never refuses a question the user did not see."""
+    answers = answers_of(render(tmp_path / "p", project_name=name))
+    assert answers["package_name"] == package
+
+
+def test_a_long_numeric_name_derives_a_valid_slug(tmp_path: Path) -> None:
+    answers = answers_of(render(tmp_path / "p", project_name="2" * 64))
+    assert answers["project_slug"] == "p-" + "2" * 62
+
+
+@pytest.mark.slow
+def test_a_project_named_test_passes_its_tests(tmp_path: Path) -> None:
+    """The standard library's own `test` package must not shadow the project's package."""
+    project = render(tmp_path / "p", project_name="Test")
+    run("make", "test", cwd=project)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 import yaml
 
 from tests.cells import CELLS
-from tests.conftest import BUILT, JINJA_LEFTOVER, cell_id, files_of, run
+from tests.conftest import BUILT, JINJA_LEFTOVER, TEMPLATE, cell_id, copier, files_of, run
+from tests.update.conftest import clone_working_tree
 
 # Paths every project has (CONTRACT 3); what each tier adds is in cells.toml.
 COMMON = [
@@ -129,3 +131,39 @@ def test_license_as_answered(copie, license: str, marker: str) -> None:
     assert [p.name for p in result.project_dir.iterdir() if p.name.startswith("LICENSE")] == [
         "LICENSE"
     ]
+
+
+@pytest.mark.parametrize("cell", BUILT, ids=cell_id)
+def test_readme_installs_copier_before_using_it(cell: tuple[str, str], rendered: dict) -> None:
+    readme = (rendered[cell] / "README.md").read_text()
+    install = readme.index("uv tool install copier --with copier-template-extensions")
+    assert install < readme.index("copier check-update") < readme.index("copier update --trust")
+    assert "uvx" not in readme
+    # recopy replaces edited template files: the README says so, next to the command.
+    assert re.search(r"copier recopy --trust +# [^\n]*dropping your edits", readme)
+    assert "your edits are discarded, not merged" in readme
+
+
+@pytest.mark.parametrize("cell", BUILT, ids=cell_id)
+def test_after_copy_message_says_what_make_run_does(cell: tuple[str, str], tmp_path: Path) -> None:
+    dest = tmp_path / "project"
+    stack, tier = cell
+    data = ["--data", f"stack={stack}", "--data", f"tier={tier}"]
+    proc = copier("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data, TEMPLATE, dest)
+    said = re.search(r"make run +# (\w+)", proc.stdout + proc.stderr)
+    assert said, "the message gives make run"
+    run_help = re.search(r"^run:.*## (.*)$", (dest / "Makefile").read_text(), flags=re.M)
+    assert run_help and said[1].lower() in run_help[1].lower(), (said[0], run_help)
+
+
+def test_after_copy_message_warns_when_updates_cannot_work(tmp_path: Path) -> None:
+    """A relative template path, or a project inside the template's clone, cannot be updated."""
+    relative = copier("copy", "--trust", "--defaults", ".", tmp_path / "a", cwd=TEMPLATE)
+    assert "Warning: the project records its template as '.', a relative path" in relative.stderr
+
+    clone = clone_working_tree(tmp_path / "uts")
+    outside = copier("copy", "--trust", "--defaults", clone, tmp_path / "b")
+    assert "Warning" not in outside.stderr
+
+    inside = copier("copy", "--trust", "--defaults", clone, clone / "myapp")
+    assert "Warning: the project is inside the template's clone" in inside.stderr

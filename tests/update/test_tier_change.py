@@ -4,6 +4,7 @@ Shrinking is refused with the list of what it would delete, unless explicitly al
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,11 @@ def replaced_file(project: Path, stack: str, big: str) -> Path | None:
     return None
 
 
+def settings(env: str) -> set[str]:
+    """The keys an env file sets."""
+    return set(re.findall(r"^([A-Za-z_][A-Za-z0-9_]*)=", env, flags=re.M))
+
+
 def our_edit(path: Path) -> str:
     return f"\n{'--' if path.suffix == '.sql' else '#'} our rule: names are trimmed\n"
 
@@ -48,6 +54,7 @@ def test_growing_a_tier_keeps_user_work(step, template_clone: TemplateClone, tmp
         edit = our_edit(replaced)
         (project / replaced).write_text((project / replaced).read_text() + edit)
     commit_all(project, "our work")
+    env = (project / ".env").read_text()
 
     proc = update(project, NEXT, "--data", f"tier={big}")
 
@@ -68,7 +75,13 @@ def test_growing_a_tier_keeps_user_work(step, template_clone: TemplateClone, tmp
     for relative in files_of(fresh):
         if relative.name not in {".copier-answers.yml", ".env", ".gitignore"}:
             assert (project / relative).read_bytes() == (fresh / relative).read_bytes(), relative
-    # The grown project works at once: .env (kept from the small tier) has what it needs.
+    # .env keeps every line it had and gains, named, each setting the new tier's has.
+    grown_env = (project / ".env").read_text()
+    assert grown_env.startswith(env)
+    assert settings((fresh / ".env").read_text()) <= settings(grown_env)
+    for key in settings((fresh / ".env").read_text()) - settings(env):
+        assert re.search(rf"uts: \.env lacked .*\b{key}\b", proc.stderr), key
+    # The grown project works at once.
     run("make", "lint", cwd=project)
     run("make", "test", cwd=project)
 

@@ -73,6 +73,13 @@ def test_tests_pass_on_postgresql(project: Path) -> None:
     assert coverage_of(out) >= 90
 
 
+def test_make_help_lists_targets_with_their_values(project: Path) -> None:
+    out = run("make", "help", "PORT=8123", cwd=project).stdout
+    assert "$(" not in out
+    assert "http://127.0.0.1:8123" in out
+    assert re.search(r"^  make clean +remove caches", out, re.M)
+
+
 def test_make_run_serves_docs_and_a_login_round_trip(project: Path) -> None:
     with make_run(project) as base:
         api = f"{base}/api/v1"
@@ -92,7 +99,11 @@ def test_make_run_serves_docs_and_a_login_round_trip(project: Path) -> None:
         assert status == 200, me
         assert me["id"] == created["id"]
         assert request(f"{api}/users", headers=headers)[0] == 403
-        assert request(f"{api}/users/me")[0] == 401
+        assert request(f"{api}/users/me") == (
+            401,
+            {"detail": "Not authenticated", "code": "not_authenticated"},
+        )
+        assert request(f"{base}/health") == (200, {"status": "ok"})
         bad = {"username": "ada@example.com", "password": "wrong password"}
         assert request(f"{api}/auth/login", "POST", form=bad)[0] == 401
 

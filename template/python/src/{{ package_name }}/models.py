@@ -1,6 +1,7 @@
 """The users table and the shapes the API accepts and returns."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Field, SQLModel
 
@@ -45,3 +46,10 @@ class UserPage(SQLModel):
     total: int
     offset: int
     limit: int
+
+
+class ErrorBody(SQLModel):
+    """Every error answer: a message (or a list of problems, for 422) and a stable code."""
+
+    detail: str | list[dict[str, Any]]
+    code: str

@@ -8,6 +8,7 @@ register -> login -> /users/me round trip over HTTP.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import render, require, run
+from tests.projects.readme_api import run_use_the_api
 from tests.projects.serving import make_run, request
 
 pytestmark = pytest.mark.slow
@@ -106,6 +108,15 @@ def test_make_run_serves_docs_and_a_login_round_trip(project: Path) -> None:
         assert request(f"{base}/health") == (200, {"status": "ok"})
         bad = {"username": "ada@example.com", "password": "wrong password"}
         assert request(f"{api}/auth/login", "POST", form=bad)[0] == 401
+
+
+def test_the_readme_api_round_trip_works(project: Path) -> None:
+    (project / "app.db").unlink(missing_ok=True)  # a fresh database: the README starts from none
+    with make_run(project) as base:
+        assert request(f"{base}/api/v1/openapi.json")[0] == 200
+        registered, me = (json.loads(line) for line in run_use_the_api(project, base))
+        assert registered["email"] == me["email"] == "ada@example.com"
+        assert me["id"] == registered["id"]
 
 
 def test_production_refuses_the_default_secret(project: Path) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import render, require, run
+from tests.projects.readme_api import run_use_the_api
 from tests.projects.serving import make_run, request
 
 pytestmark = pytest.mark.slow
@@ -62,3 +64,12 @@ def test_unusual_names_still_lint_clean(tmp_path: Path) -> None:
         author_name="O'Brien & Søn",
     )
     run("make", "lint", cwd=odd)
+
+
+def test_the_readme_api_commands_work(project: Path) -> None:
+    (project / "app.db").unlink(missing_ok=True)  # a fresh database: the README starts from none
+    with make_run(project) as base:
+        assert request(f"{base}/openapi.json")[0] == 200
+        created, page = (json.loads(line) for line in run_use_the_api(project, base))
+        assert created["email"] == "ada@example.com"
+        assert created in page["items"]

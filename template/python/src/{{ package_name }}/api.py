@@ -16,14 +16,16 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidEmailError: (status.HTTP_422_UNPROCESSABLE_CONTENT, "validation_error"),
 }
 
-# Ids are 32-bit, as on PostgreSQL: a larger one is a 422, not a database error.
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# Ids and offsets are 32-bit, as on PostgreSQL: a larger one is a 422, not a database error.
+MAX_INT = 2**31 - 1
+UserId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 router = APIRouter(prefix="/users", tags=["users"])
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The `responses=` of a route: the error statuses it answers, with their body."""
+    """The `responses=` of a route: the error statuses it answers, with their body
+    (400: a body that is not JSON at all)."""
     return {status_code: {"model": ErrorBody} for status_code in statuses}
 
 
@@ -35,7 +37,10 @@ Service = Annotated[UserService, Depends(get_user_service)]
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=UserRead, responses=errors(409, 422)
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserRead,
+    responses=errors(400, 409, 422),
 )
 def create_user(data: UserCreate, service: Service) -> User:
     return service.create(data)
@@ -44,7 +49,7 @@ def create_user(data: UserCreate, service: Service) -> User:
 @router.get("", response_model=UserPage, responses=errors(422))
 def list_users(
     service: Service,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> UserPage:
     users, total = service.list(offset=offset, limit=limit)
@@ -57,7 +62,7 @@ def read_user(user_id: UserId, service: Service) -> User:
     return service.get(user_id)
 
 
-@router.patch("/{user_id}", response_model=UserRead, responses=errors(404, 409, 422))
+@router.patch("/{user_id}", response_model=UserRead, responses=errors(400, 404, 409, 422))
 def update_user(user_id: UserId, data: UserUpdate, service: Service) -> User:
     return service.update(user_id, data)
 

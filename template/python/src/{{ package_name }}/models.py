@@ -5,13 +5,18 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel
 
+EMAIL_PATTERN = r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+"
+# What the API accepts, so its OpenAPI document says it too: an email, maybe with spaces
+# around it (the service strips them, and checks the email again for every caller).
+EMAIL_FIELD_PATTERN = rf"^\s*{EMAIL_PATTERN}\s*$"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
 class UserBase(SQLModel):
-    email: str = Field(max_length=320)
+    email: str = Field(max_length=320, schema_extra={"pattern": EMAIL_FIELD_PATTERN})
     name: str = Field(min_length=1, max_length=100)
 
 
@@ -31,7 +36,9 @@ class UserCreate(UserBase):
 
 
 class UserUpdate(SQLModel):
-    email: str | None = Field(default=None, max_length=320)
+    email: str | None = Field(
+        default=None, max_length=320, schema_extra={"pattern": EMAIL_FIELD_PATTERN}
+    )
     name: str | None = Field(default=None, min_length=1, max_length=100)
 
 

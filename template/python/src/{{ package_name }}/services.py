@@ -5,9 +5,9 @@ import re
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from .models import User, UserCreate, UserUpdate, utcnow
+from .models import EMAIL_PATTERN, User, UserCreate, UserUpdate, utcnow
 
-EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+EMAIL = re.compile(EMAIL_PATTERN)
 
 
 class UserError(Exception):
@@ -31,7 +31,7 @@ class InvalidEmailError(UserError):
 
 def normalize_email(email: str) -> str:
     candidate = email.strip().lower()
-    if not EMAIL_PATTERN.fullmatch(candidate):
+    if not EMAIL.fullmatch(candidate):
         raise InvalidEmailError(email)
     return candidate
 

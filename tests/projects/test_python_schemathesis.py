@@ -11,13 +11,15 @@ Any server error or undocumented status fails the test.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import require, run
-from tests.projects.serving import make_run, request
+from tests.projects.serving import free_port, make_run, request, serve
+from tests.projects.test_python_core import postgres_available
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +59,13 @@ def test_mvp_answers_only_what_its_schema_declares(rendered: dict) -> None:
     (project / "app.db").unlink()  # the other tests of this render start from no data
 
 
+def fuzz_core_as_an_admin(base: str) -> None:
+    status, token = request(f"{base}/api/v1/auth/login", "POST", form=ADMIN)
+    assert status == 200, token
+    # As an admin every route is reached (and an admin cannot delete or demote itself).
+    fuzz(f"{base}/api/v1/openapi.json", f"Authorization: Bearer {token['access_token']}")
+
+
 def test_core_answers_only_what_its_schema_declares(rendered: dict) -> None:
     require("uv")
     project = rendered["python", "CORE"]
@@ -65,8 +74,18 @@ def test_core_answers_only_what_its_schema_declares(rendered: dict) -> None:
     env = {"CREATE_USER_PASSWORD": ADMIN["password"]}
     run("uv", "run", "python", "-m", "scripts.create_user", ADMIN["username"], cwd=project, env=env)
     with make_run(project) as base:
-        status, token = request(f"{base}/api/v1/auth/login", "POST", form=ADMIN)
-        assert status == 200, token
-        # As an admin: every route is reached (the admin cannot delete or demote itself).
-        fuzz(f"{base}/api/v1/openapi.json", f"Authorization: Bearer {token['access_token']}")
+        fuzz_core_as_an_admin(base)
     (project / "app.db").unlink()  # the other tests of this render start from no data
+
+
+def test_core_on_postgresql_answers_only_what_its_schema_declares(rendered: dict) -> None:
+    if postgres_available() != "binaries":
+        pytest.skip("no PostgreSQL server binaries for a throwaway cluster")
+    project = rendered["python", "CORE"]
+    port = free_port()
+    steps = f"make migrate && uv run python -m scripts.create_user {ADMIN['username']}"
+    command = ["bash", "scripts/with-postgres.sh", "sh", "-c", f"{steps} && make run PORT={port}"]
+    env = {**os.environ, "CREATE_USER_PASSWORD": ADMIN["password"]}
+    env.pop("VIRTUAL_ENV", None)
+    with serve(project, command, port, env=env) as base:
+        fuzz_core_as_an_admin(base)

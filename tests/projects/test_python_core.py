@@ -8,6 +8,7 @@ register -> login -> /users/me round trip over HTTP.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import render, require, run
+from tests.projects.readme_api import run_use_the_api
 from tests.projects.serving import make_run, request
 
 pytestmark = pytest.mark.slow
@@ -73,6 +75,13 @@ def test_tests_pass_on_postgresql(project: Path) -> None:
     assert coverage_of(out) >= 90
 
 
+def test_make_help_lists_targets_with_their_values(project: Path) -> None:
+    out = run("make", "help", "PORT=8123", cwd=project).stdout
+    assert "$(" not in out
+    assert "http://127.0.0.1:8123" in out
+    assert re.search(r"^  make clean +remove caches", out, re.M)
+
+
 def test_make_run_serves_docs_and_a_login_round_trip(project: Path) -> None:
     with make_run(project) as base:
         api = f"{base}/api/v1"
@@ -92,9 +101,22 @@ def test_make_run_serves_docs_and_a_login_round_trip(project: Path) -> None:
         assert status == 200, me
         assert me["id"] == created["id"]
         assert request(f"{api}/users", headers=headers)[0] == 403
-        assert request(f"{api}/users/me")[0] == 401
+        assert request(f"{api}/users/me") == (
+            401,
+            {"detail": "Not authenticated", "code": "not_authenticated"},
+        )
+        assert request(f"{base}/health") == (200, {"status": "ok"})
         bad = {"username": "ada@example.com", "password": "wrong password"}
         assert request(f"{api}/auth/login", "POST", form=bad)[0] == 401
+
+
+def test_the_readme_api_round_trip_works(project: Path) -> None:
+    (project / "app.db").unlink(missing_ok=True)  # a fresh database: the README starts from none
+    with make_run(project) as base:
+        assert request(f"{base}/api/v1/openapi.json")[0] == 200
+        registered, me = (json.loads(line) for line in run_use_the_api(project, base))
+        assert registered["email"] == me["email"] == "ada@example.com"
+        assert me["id"] == registered["id"]
 
 
 def test_production_refuses_the_default_secret(project: Path) -> None:

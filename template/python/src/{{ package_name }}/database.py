@@ -19,8 +19,8 @@ def make_engine(url: str = DATABASE_URL) -> Engine:
 engine = make_engine()
 
 
-def create_db_and_tables(bind: Engine = engine) -> None:
-    SQLModel.metadata.create_all(bind)
+def create_db_and_tables() -> None:
+    SQLModel.metadata.create_all(engine)
 
 
 def get_session() -> Iterator[Session]:

@@ -1,8 +1,14 @@
 """The users table and the shapes the API accepts and returns."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Field, SQLModel
+
+EMAIL_PATTERN = r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+"
+# What the API accepts, so its OpenAPI document says it too: an email, maybe with spaces
+# around it (the service strips them, and checks the email again for every caller).
+EMAIL_FIELD_PATTERN = rf"^\s*{EMAIL_PATTERN}\s*$"
 
 
 def utcnow() -> datetime:
@@ -10,7 +16,7 @@ def utcnow() -> datetime:
 
 
 class UserBase(SQLModel):
-    email: str = Field(max_length=320)
+    email: str = Field(max_length=320, schema_extra={"pattern": EMAIL_FIELD_PATTERN})
     name: str = Field(min_length=1, max_length=100)
 
 
@@ -30,7 +36,9 @@ class UserCreate(UserBase):
 
 
 class UserUpdate(SQLModel):
-    email: str | None = Field(default=None, max_length=320)
+    email: str | None = Field(
+        default=None, max_length=320, schema_extra={"pattern": EMAIL_FIELD_PATTERN}
+    )
     name: str | None = Field(default=None, min_length=1, max_length=100)
 
 
@@ -45,3 +53,10 @@ class UserPage(SQLModel):
     total: int
     offset: int
     limit: int
+
+
+class ErrorBody(SQLModel):
+    """Every error answer: a message (or a list of problems, for 422) and a stable code."""
+
+    detail: str | list[dict[str, Any]]
+    code: str

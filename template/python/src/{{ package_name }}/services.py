@@ -5,34 +5,34 @@ import re
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from .models import User, UserCreate, UserUpdate, utcnow
+from .models import EMAIL_PATTERN, User, UserCreate, UserUpdate, utcnow
 
-EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+EMAIL = re.compile(EMAIL_PATTERN)
 
 
 class UserError(Exception):
     """A broken rule; api.py maps each kind to its HTTP status."""
 
 
-class UserNotFound(UserError):
+class UserNotFoundError(UserError):
     def __init__(self, user_id: int) -> None:
         super().__init__(f"User {user_id} not found")
 
 
-class EmailAlreadyRegistered(UserError):
+class EmailAlreadyRegisteredError(UserError):
     def __init__(self, email: str) -> None:
         super().__init__(f"Email {email} is already registered")
 
 
-class InvalidEmail(UserError):
+class InvalidEmailError(UserError):
     def __init__(self, email: str) -> None:
         super().__init__(f"'{email}' is not a valid email address")
 
 
 def normalize_email(email: str) -> str:
     candidate = email.strip().lower()
-    if not EMAIL_PATTERN.fullmatch(candidate):
-        raise InvalidEmail(email)
+    if not EMAIL.fullmatch(candidate):
+        raise InvalidEmailError(email)
     return candidate
 
 
@@ -49,7 +49,7 @@ class UserService:
     def get(self, user_id: int) -> User:
         user = self.session.get(User, user_id)
         if user is None:
-            raise UserNotFound(user_id)
+            raise UserNotFoundError(user_id)
         return user
 
     def list(self, offset: int, limit: int) -> tuple[list[User], int]:
@@ -75,7 +75,7 @@ class UserService:
 
     def _ensure_email_free(self, email: str) -> None:
         if self.session.exec(select(User.id).where(User.email == email)).first() is not None:
-            raise EmailAlreadyRegistered(email)
+            raise EmailAlreadyRegisteredError(email)
 
     def _save(self, user: User) -> User:
         self.session.add(user)
@@ -84,6 +84,6 @@ class UserService:
         except IntegrityError as error:
             # Another request took the email between the check and the commit.
             self.session.rollback()
-            raise EmailAlreadyRegistered(user.email) from error
+            raise EmailAlreadyRegisteredError(user.email) from error
         self.session.refresh(user)
         return user

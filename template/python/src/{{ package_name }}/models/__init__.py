@@ -2,9 +2,9 @@
 
 from sqlmodel import SQLModel
 
-from .base import TableBase
+from .base import MAX_ID, TableBase
 from .user import Role, User
 
 metadata = SQLModel.metadata
 
-__all__ = ["Role", "TableBase", "User", "metadata"]
+__all__ = ["MAX_ID", "Role", "TableBase", "User", "metadata"]

@@ -1,5 +1,5 @@
 """Configuration management."""
 
-from .settings import Settings, get_settings
+from .settings import DEFAULT_SECRET_KEY, Settings, get_settings
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["DEFAULT_SECRET_KEY", "Settings", "get_settings"]

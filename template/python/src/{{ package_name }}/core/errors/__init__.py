@@ -4,8 +4,11 @@ from .exceptions import (
     AppError,
     AuthenticationError,
     ConflictError,
+    ErrorBody,
     NotFoundError,
     PermissionDeniedError,
+    RuleViolationError,
+    error_responses,
     register_exception_handlers,
 )
 
@@ -13,7 +16,10 @@ __all__ = [
     "AppError",
     "AuthenticationError",
     "ConflictError",
+    "ErrorBody",
     "NotFoundError",
     "PermissionDeniedError",
+    "RuleViolationError",
+    "error_responses",
     "register_exception_handlers",
 ]

@@ -28,7 +28,8 @@ EXCLUDED = "allow_header_conformance,unsupported_method,positive_data_acceptance
 ADMIN = {"username": "admin@example.com", "password": "admin-password"}
 
 
-def fuzz(schema_url: str, *headers: str) -> str:
+def fuzz(workdir: Path, schema_url: str, *headers: str) -> str:
+    """Run schemathesis from `workdir`, where it keeps its cache."""
     options = [arg for header in headers for arg in ("--header", header)]
     proc = run(
         SCHEMATHESIS,
@@ -43,6 +44,7 @@ def fuzz(schema_url: str, *headers: str) -> str:
         "--seed",
         "1",
         *options,
+        cwd=workdir,
         check=False,
         timeout=300,
     )
@@ -50,23 +52,23 @@ def fuzz(schema_url: str, *headers: str) -> str:
     return proc.stdout
 
 
-def test_mvp_answers_only_what_its_schema_declares(rendered: dict) -> None:
+def test_mvp_answers_only_what_its_schema_declares(rendered: dict, tmp_path: Path) -> None:
     require("uv")
     project = rendered["python", "MVP"]
     (project / "app.db").unlink(missing_ok=True)
     with make_run(project) as base:
-        fuzz(f"{base}/openapi.json")
+        fuzz(tmp_path, f"{base}/openapi.json")
     (project / "app.db").unlink()  # the other tests of this render start from no data
 
 
-def fuzz_core_as_an_admin(base: str) -> None:
+def fuzz_core_as_an_admin(workdir: Path, base: str) -> None:
     status, token = request(f"{base}/api/v1/auth/login", "POST", form=ADMIN)
     assert status == 200, token
     # As an admin every route is reached (and an admin cannot delete or demote itself).
-    fuzz(f"{base}/api/v1/openapi.json", f"Authorization: Bearer {token['access_token']}")
+    fuzz(workdir, f"{base}/api/v1/openapi.json", f"Authorization: Bearer {token['access_token']}")
 
 
-def test_core_answers_only_what_its_schema_declares(rendered: dict) -> None:
+def test_core_answers_only_what_its_schema_declares(rendered: dict, tmp_path: Path) -> None:
     require("uv")
     project = rendered["python", "CORE"]
     (project / "app.db").unlink(missing_ok=True)
@@ -74,11 +76,13 @@ def test_core_answers_only_what_its_schema_declares(rendered: dict) -> None:
     env = {"CREATE_USER_PASSWORD": ADMIN["password"]}
     run("uv", "run", "python", "-m", "scripts.create_user", ADMIN["username"], cwd=project, env=env)
     with make_run(project) as base:
-        fuzz_core_as_an_admin(base)
+        fuzz_core_as_an_admin(tmp_path, base)
     (project / "app.db").unlink()  # the other tests of this render start from no data
 
 
-def test_core_on_postgresql_answers_only_what_its_schema_declares(rendered: dict) -> None:
+def test_core_on_postgresql_answers_only_what_its_schema_declares(
+    rendered: dict, tmp_path: Path
+) -> None:
     if postgres_available() != "binaries":
         pytest.skip("no PostgreSQL server binaries for a throwaway cluster")
     project = rendered["python", "CORE"]
@@ -88,4 +92,4 @@ def test_core_on_postgresql_answers_only_what_its_schema_declares(rendered: dict
     env = {**os.environ, "CREATE_USER_PASSWORD": ADMIN["password"]}
     env.pop("VIRTUAL_ENV", None)
     with serve(project, command, port, env=env) as base:
-        fuzz_core_as_an_admin(base)
+        fuzz_core_as_an_admin(tmp_path, base)

@@ -18,16 +18,21 @@ CLEAR_LINE = "\x15"  # Ctrl-U: drop the pre-filled default
 DOWN = "\x1b[B"
 
 
-def test_bad_answer_at_the_prompt_is_explained_and_asked_again(tmp_path: Path) -> None:
-    dest = tmp_path / "project"
-    child = pexpect.spawn(
+def prompt(dest: Path) -> pexpect.spawn:
+    """`copier copy` at the prompt, in an 80-column terminal: a rule must fit, not be cut."""
+    return pexpect.spawn(
         sys.executable,
         ["-m", "copier", "copy", "--trust", "--vcs-ref", "HEAD", str(TEMPLATE), str(dest)],
         env={**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1"},
         encoding="utf-8",
         timeout=60,
-        dimensions=(40, 80),  # the rule must fit, not be cut
+        dimensions=(40, 80),
     )
+
+
+def test_bad_answer_at_the_prompt_is_explained_and_asked_again(tmp_path: Path) -> None:
+    dest = tmp_path / "project"
+    child = prompt(dest)
     try:
         child.expect("Human name of the project")
         child.send("\r")
@@ -49,14 +54,7 @@ def test_an_unbuilt_tier_is_refused_at_the_prompt_with_its_rule(tmp_path: Path) 
     if unbuilt is None:
         pytest.skip("every python tier is built")
     dest = tmp_path / "project"
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "copier", "copy", "--trust", "--vcs-ref", "HEAD", str(TEMPLATE), str(dest)],
-        env={**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1"},
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(40, 80),  # the rule must fit, not be cut
-    )
+    child = prompt(dest)
     try:
         child.expect("Human name of the project")
         child.send("\r")

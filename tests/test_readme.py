@@ -11,8 +11,8 @@ import pexpect
 import pytest
 import yaml
 
+from tests.clones import TemplateClone, clone_working_tree
 from tests.conftest import TEMPLATE, commit_all, git, run
-from tests.update.conftest import TemplateClone, clone_working_tree
 
 README = (TEMPLATE / "README.md").read_text()
 INSTALL = "uv tool install copier --with copier-template-extensions"

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from tests.cells import CELLS
+from tests.clones import clone_working_tree
 from tests.conftest import BUILT, JINJA_LEFTOVER, TEMPLATE, cell_id, copier, files_of, run
-from tests.update.conftest import clone_working_tree
 
 # Paths every project has (CONTRACT 3); what each tier adds is in cells.toml.
 COMMON = [

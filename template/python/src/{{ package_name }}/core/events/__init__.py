@@ -1,0 +1,6 @@
+"""In-process events: services publish what happened, subscribers react."""
+
+from .event_bus import Event, EventBus, Handler
+from .events import UserRegistered
+
+__all__ = ["Event", "EventBus", "Handler", "UserRegistered"]

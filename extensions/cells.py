@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 REGISTRY = Path(__file__).resolve().parents[1] / "cells.toml"
@@ -75,6 +76,17 @@ class Cells:
         return sorted(
             "/" + p.rstrip("/") for patterns in adds.values() for p in patterns if p not in own
         )
+
+    def renders(self, stack: str, tier: str, path: str) -> bool:
+        """Whether the cell has `path` (a path of template/<stack>/, without `.jinja`)."""
+        parts = path.split("/")
+        for pattern in self.paths_outside(stack, tier):
+            segments = pattern.lstrip("/").split("/")
+            if len(segments) <= len(parts) and all(
+                fnmatchcase(part, segment) for part, segment in zip(parts, segments, strict=False)
+            ):
+                return False
+        return True
 
     def tier_files(self, stack: str, tier: str, path: str) -> list[str]:
         """Where a file that differs by tier comes from: the cell's tier, then those it contains."""

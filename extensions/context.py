@@ -217,4 +217,6 @@ class Flags(ContextHook):
             license_spdx=SPDX.get(license, license),
             # New on every render; only .env uses it, and .env is never re-rendered.
             fresh_secret=secrets.token_hex(32),
+            # For a second secret in .env: each call gives a new one.
+            new_secret=lambda: secrets.token_hex(32),
         )

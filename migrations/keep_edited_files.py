@@ -124,6 +124,11 @@ def settings(text: str) -> dict[str, str]:
     return dict(SETTING.findall(text))
 
 
+# Settings whose value is a random secret of ours; other keys and passwords (S3, SMTP,
+# payment) come from a provider and keep the example's value (empty: not used).
+GENERATED_SECRETS = ("SECRET", "SECRET_KEY", "SIGNING_KEY")
+
+
 def complete_env() -> None:
     """Append to .env each setting that .env.example gained in this update and .env lacks.
 
@@ -138,7 +143,7 @@ def complete_env() -> None:
     except subprocess.CalledProcessError:
         known = settings(env.read_text())
     gained = {
-        key: secrets.token_hex(32) if "SECRET" in key else value
+        key: secrets.token_hex(32) if key.endswith(GENERATED_SECRETS) else value
         for key, value in settings(example.read_text()).items()
         if key not in known
     }

@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import require, run
 from tests.projects.serving import free_port, make_run, request, serve
-from tests.projects.test_python_core import postgres_available
+from tests.projects.test_python_service import postgres_available
 
 pytestmark = pytest.mark.slow
 

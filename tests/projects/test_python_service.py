@@ -1,8 +1,10 @@
-"""The generated Python CORE project works the minute it is generated.
+"""The generated Python service (CORE, and FULL which contains it) works the minute it is
+generated.
 
-One default render is shared by the module (so `uv sync` runs once): its linters,
+One default render per cell is shared by the session (so `uv sync` runs once): its linters,
 its own test suite on SQLite and on PostgreSQL, and `make run` answering a real
-register -> login -> /users/me round trip over HTTP.
+register -> login -> /users/me round trip over HTTP. FULL's own guarantees (workers,
+metrics, tracing) are in test_python_full.py.
 """
 
 from __future__ import annotations
@@ -16,13 +18,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import render, require, run
+from tests.cells import BUILT, CELLS
+from tests.conftest import cell_id, render, require, run
 from tests.projects.readme_api import run_use_the_api
 from tests.projects.serving import make_run, request
 
 pytestmark = pytest.mark.slow
 
-CELL = ("python", "CORE")
+# Every built Python tier from CORE up: FULL contains CORE, so CORE's promises hold there too.
+CELLS_FROM_CORE = [
+    (stack, tier)
+    for stack, tier in BUILT
+    if stack == "python" and CELLS.rank(tier) >= CELLS.rank("CORE")
+]
 PACKAGE = "my_project"
 
 
@@ -42,11 +50,11 @@ def coverage_of(output: str) -> float:
     return float(match.group(1))
 
 
-@pytest.fixture(scope="module")
-def project(rendered: dict) -> Path:
+@pytest.fixture(scope="module", params=CELLS_FROM_CORE, ids=cell_id)
+def project(request: pytest.FixtureRequest, rendered: dict) -> Path:
     require("uv")
     require("make")
-    return rendered[CELL]
+    return rendered[request.param]
 
 
 def test_lint_is_clean(project: Path) -> None:
@@ -181,8 +189,9 @@ def test_architecture_doc_lists_only_files_that_exist(project: Path) -> None:
     assert python_files <= set(listed), python_files - set(listed)
 
 
-def test_a_long_package_name_still_lints_clean(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cell", CELLS_FROM_CORE, ids=cell_id)
+def test_a_long_package_name_still_lints_clean(cell: tuple[str, str], tmp_path: Path) -> None:
     name = "The Extraordinarily Long Named Order Management Platform"
-    project = render(tmp_path / "long", stack="python", tier="CORE", project_name=name)
+    project = render(tmp_path / "long", stack=cell[0], tier=cell[1], project_name=name)
     assert (project / "src/the_extraordinarily_long_named_order_management_platform").is_dir()
     run("make", "lint", cwd=project)

@@ -24,7 +24,11 @@ class Cells:
 
     @classmethod
     def load(cls, path: Path = REGISTRY) -> Cells:
-        data = tomllib.loads(path.read_text())
+        return cls.parse(path.read_text())
+
+    @classmethod
+    def parse(cls, text: str) -> Cells:
+        data = tomllib.loads(text)
         stacks = data["stacks"]
         return cls(
             tiers=tuple(data["tiers"]),

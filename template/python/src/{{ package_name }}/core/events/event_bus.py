@@ -37,7 +37,8 @@ class EventBus:
         self._handlers[event_type].append(handler)
 
     def handlers(self, event_type: type[Event]) -> list[Handler[Any]]:
-        """The subscribers of the class and of its bases, in the order they subscribed."""
+        """The subscribers of the class, then those of its bases (nearest first), each
+        class's in the order they subscribed."""
         return [h for cls in event_type.__mro__ for h in self._handlers.get(cls, [])]
 
     async def publish(self, event: Event) -> int:

@@ -84,8 +84,19 @@ def redis_server(workdir: Path) -> Iterator[Server]:
     log = workdir / "redis.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-             "no", "--dir", str(workdir)],
+            [
+                executable,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -4,6 +4,12 @@ Each sits behind an interface with an in-memory double, so services are tested w
 the network; the clients themselves are tested against real servers.
 """
 
+from .email import (
+    Mailer,
+    RecordingMailer,
+    SmtpMailer,
+    mailer_from_settings,
+)
 from .external_apis import (
     HttpPaymentGateway,
     HttpShippingApi,
@@ -34,12 +40,16 @@ __all__ = [
     "InMemoryPaymentGateway",
     "InMemoryShippingApi",
     "InMemoryStorage",
+    "Mailer",
     "PaymentGateway",
     "RabbitMQMessageQueue",
+    "RecordingMailer",
     "RedisMessageQueue",
     "S3Storage",
     "ShippingApi",
+    "SmtpMailer",
     "create_redis",
+    "mailer_from_settings",
     "payment_gateway_from_settings",
     "shipping_api_from_settings",
 ]

@@ -162,7 +162,8 @@ def test_metrics_add_up_the_requests_of_every_worker(server):
 
     ready = httpx.get(f"{server.url}/health/ready")
     assert ready.status_code == 200, ready.text
-    assert ready.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    checks = {"database": "ok", "redis": "ok"}
+    assert ready.json() == {"status": "ok", "checks": checks}
 
     workers = set(requests_by_worker(server.metrics_dir))
     assert len(workers) == 2

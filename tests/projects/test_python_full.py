@@ -173,10 +173,11 @@ def test_a_request_leaves_a_task_done_a_metric_counted_and_one_trace(
         status, created = request(f"{base}/api/v1/auth/register", "POST", body)
         assert status == 201, created
 
-        wait_for(
-            "the worker to send the welcome email",
-            lambda: "send_welcome_email" in (text := worker_log.read_text()) and "succeeded" in text,
-        )
+        def welcome_sent() -> bool:
+            text = worker_log.read_text()
+            return "send_welcome_email" in text and "succeeded" in text
+
+        wait_for("the worker to send the welcome email", welcome_sent)
         status, ready = request(f"{base}/health/ready")
         assert status == 200, ready
 

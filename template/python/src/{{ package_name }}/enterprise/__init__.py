@@ -1,0 +1,1 @@
+"""Enterprise features: audit log, personal data (GDPR), rate limiting, threat detection."""

@@ -1,7 +1,7 @@
 """Enterprise: the append-only audit log.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2025-01-03 00:00:00
 
 Triggers refuse every DELETE (and TRUNCATE on PostgreSQL) of `audit_log`, and every
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

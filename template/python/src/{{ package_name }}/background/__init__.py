@@ -13,7 +13,13 @@ from .routing import (
 )
 from .scheduler import beat_schedule
 from .subscribers import enqueue_tasks_on_events
-from .tasks import record_event, refresh_active_users, send_email, send_welcome_email
+from .tasks import (
+    process_order,
+    record_event,
+    refresh_active_users,
+    send_email,
+    send_welcome_email,
+)
 from .worker_runtime import WorkerRuntime, runtime
 
 __all__ = [
@@ -27,6 +33,7 @@ __all__ = [
     "celery_config",
     "configure_celery",
     "enqueue_tasks_on_events",
+    "process_order",
     "record_event",
     "refresh_active_users",
     "runtime",

@@ -1,0 +1,1 @@
+"""Analytics: typed events (events/), their storage (tracking/), reports on orders (reporting/)."""

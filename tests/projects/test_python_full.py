@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -246,3 +247,65 @@ def test_make_help_lists_the_worker_targets(project: Path) -> None:
     out = run("make", "help", cwd=project).stdout
     for target in ("services", "services-stop", "worker", "beat"):
         assert f"\n  {target} " in f"\n{out}", out
+
+
+def test_a_customer_orders_pays_exports_and_erases_over_http(
+    project: Path, local_services: dict[str, str]
+) -> None:
+    env = {**local_services, "CREATE_USER_PASSWORD": "admin password"}
+    run("uv", "run", "python", "-m", "scripts.init_db", cwd=project, env=env)
+    run(
+        "uv", "run", "python", "-m", "scripts.create_user", "root@example.com", cwd=project, env=env
+    )
+    port = free_port()
+    with serve(project, ["make", "run", f"PORT={port}"], port, env=env) as base:
+        api = f"{base}/api/v1"
+
+        def login(email: str, password: str) -> dict[str, str]:
+            form = {"username": email, "password": password}
+            status, token = request(f"{api}/auth/login", "POST", form=form)
+            assert status == 200, token
+            assert isinstance(token, dict)
+            return {"Authorization": f"Bearer {token['access_token']}"}
+
+        admin = login("root@example.com", "admin password")
+        product = {"sku": "ENGINE-1", "name": "Difference engine", "price": "19.99", "stock": 3}
+        status, created = request(f"{api}/products", "POST", product, headers=admin)
+        assert status == 201, created
+        assert isinstance(created, dict)
+
+        ada = {"email": "ada@example.com", "password": "analytical engine", "full_name": "Ada"}
+        assert request(f"{api}/auth/register", "POST", ada)[0] == 201
+        customer = login("ada@example.com", "analytical engine")
+        order = {
+            "items": [{"product_id": created["id"], "quantity": 2}],
+            "shipping_name": "Ada Lovelace",
+            "shipping_address": "12 St James's Square, London",
+        }
+        once = {**customer, "Idempotency-Key": "order-1"}
+        status, placed = request(f"{api}/orders", "POST", order, headers=once)
+        assert status == 201, placed
+        assert isinstance(placed, dict)
+        # 2 x 19.99 = 39.98, plus 8% tax (3.1984, to the cent): 43.18
+        assert Decimal(placed["total"]) == Decimal("43.18")
+        status, again = request(f"{api}/orders", "POST", order, headers=once)
+        assert status == 200 and isinstance(again, dict) and again["id"] == placed["id"]
+
+        status, paid = request(f"{api}/orders/{placed['id']}/pay", "POST", headers=customer)
+        assert status == 200, paid
+        assert isinstance(paid, dict) and paid["status"] == "paid"
+        status, stocked = request(f"{api}/products/{created['id']}", headers=customer)
+        assert status == 200 and isinstance(stocked, dict) and stocked["stock"] == 1
+
+        status, export = request(f"{api}/privacy/me/export", headers=customer)
+        assert status == 200
+        assert "ada@example.com" in json.dumps(export)
+        assert "12 St James's Square" in json.dumps(export)
+        assert request(f"{api}/privacy/me", "DELETE", headers=customer)[0] == 204
+
+        form = {"username": "ada@example.com", "password": "analytical engine"}
+        assert request(f"{api}/auth/login", "POST", form=form)[0] == 401
+        status, kept = request(f"{api}/orders/{placed['id']}", headers=admin)
+        assert status == 200 and isinstance(kept, dict)
+        assert Decimal(kept["total"]) == Decimal("43.18")  # the accounts keep the money
+        assert "Ada" not in json.dumps(kept) and "St James" not in json.dumps(kept)

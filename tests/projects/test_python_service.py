@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ import pytest
 from tests.cells import BUILT, CELLS
 from tests.conftest import cell_id, render, require, run
 from tests.projects.readme_api import run_use_the_api
-from tests.projects.serving import make_run, request
+from tests.projects.serving import free_port, make_run, request
 
 pytestmark = pytest.mark.slow
 
@@ -51,10 +52,23 @@ def coverage_of(output: str) -> float:
 
 
 @pytest.fixture(scope="module", params=CELLS_FROM_CORE, ids=cell_id)
-def project(request: pytest.FixtureRequest, rendered: dict) -> Path:
+def project(request: pytest.FixtureRequest, rendered: dict) -> Iterator[Path]:
     require("uv")
     require("make")
-    return rendered[request.param]
+    path = rendered[request.param]
+    if CELLS.rank(request.param[1]) < CELLS.rank("FULL"):
+        yield path
+        return
+    # FULL keeps login lockouts and rate limits in Redis: `make services` first, as its
+    # README says, on a port of its own.
+    require("redis-server")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+        run("make", "services", cwd=path)
+        try:
+            yield path
+        finally:
+            run("make", "services-stop", cwd=path)
 
 
 def test_lint_is_clean(project: Path) -> None:

@@ -11,8 +11,12 @@ import logging
 from types import TracebackType
 from typing import Any, Self
 
+from fastapi import Request, status
+from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +30,21 @@ COMMAND_TIMEOUT = 5.0
 HEALTH_CHECK_INTERVAL = 30
 #: How long a subscription waits for a message before checking its connection again.
 POLL_INTERVAL = 1.0
+
+
+#: What a request that needs Redis (login lockouts, Redis rate limits) meets when it is down.
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+
+
+async def redis_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """A 503 in the project's error shape, not a 500: the service is fine, a dependency is not
+    (and /health/ready says which)."""
+    logger.error("Redis unavailable during %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        {"detail": "A service this request needs is unavailable", "code": "service_unavailable"},
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": "5"},
+    )
 
 
 def create_redis(url: str) -> Redis:

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,12 +125,19 @@ def run_load(base: str, wrk: str, args: argparse.Namespace) -> None:
     os.unlink(script.name)
     figures = parse_wrk(out)
 
-    status, listed = request(f"{api}/orders?limit=1&all_users=true", headers=admin)
-    assert status == 200 and isinstance(listed, dict), listed
-    orders = int(listed["total"])
-    status, after = request(f"{api}/products/{created['id']}", headers=admin)
-    assert status == 200 and isinstance(after, dict)
-    stock_left = int(after["stock"])
+    # wrk stops counting with requests still in flight: read once the server is quiet.
+    previous = None
+    while True:
+        time.sleep(1)
+        status, listed = request(f"{api}/orders?limit=1&all_users=true", headers=admin)
+        assert status == 200 and isinstance(listed, dict), listed
+        status, after = request(f"{api}/products/{created['id']}", headers=admin)
+        assert status == 200 and isinstance(after, dict)
+        current = (int(listed["total"]), int(after["stock"]))
+        if current == previous:
+            break
+        previous = current
+    orders, stock_left = current
     expected = args.stock - orders
     print(
         f"POST /api/v1/orders, PostgreSQL, 1 uvicorn worker, wrk -t{args.threads} "

@@ -82,6 +82,11 @@ def test_ci_workflow_is_valid_github_actions(project: Path) -> None:
     )
 
 
+def test_ci_workflow_passes_actionlint(project: Path) -> None:
+    """Beyond the schema: expressions, job and step references, and shell scripts."""
+    run("actionlint", "-no-color", ".github/workflows/ci.yml", cwd=project)
+
+
 @pytest.mark.parametrize("cell", BUILT, ids=cell_id)
 def test_the_cell_has_its_tier_paths_and_no_other(cell: tuple[str, str], rendered: dict) -> None:
     project = rendered[cell]

@@ -35,7 +35,7 @@ PACKAGE = "my_project"
 def clean_env() -> dict[str, str]:
     """The bench's environment without anything that would redirect the project."""
     env = dict(os.environ)
-    for name in ("VIRTUAL_ENV", "DATABASE_URL", "TEST_DATABASE_URL"):
+    for name in ("VIRTUAL_ENV", "DATABASE_URL", "TEST_DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
     return env
 

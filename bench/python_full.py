@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.python_core_load import clean_env  # noqa: E402
 from bench.render import time_copy  # noqa: E402
 from tests.conftest import files_of, render  # noqa: E402
 
@@ -94,13 +95,6 @@ def git_template(files_from: Path, where: Path) -> Path:
     return where
 
 
-def project_env() -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("VIRTUAL_ENV", "DATABASE_URL", "TEST_DATABASE_URL", "REDIS_URL"):
-        env.pop(name, None)
-    return env
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -120,7 +114,7 @@ def main() -> None:
         print(f"render python/FULL ({count} files): median {full:.3f} s of {args.repeat}")
         print(f"  same files, no Jinja:           median {floor:.3f} s  -> x{full / floor:.2f}")
 
-        env = project_env()
+        env = clean_env()
         subprocess.run(["uv", "sync", "-q"], cwd=project, env=env, check=True)
         if not args.no_suite:
             start = time.perf_counter()

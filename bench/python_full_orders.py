@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.python_core_load import parse_wrk  # noqa: E402
+from bench.python_core_load import clean_env, parse_wrk  # noqa: E402
 from tests.conftest import render  # noqa: E402
 from tests.projects.serving import free_port, request, serve  # noqa: E402
 
@@ -47,13 +47,6 @@ end
 done = function(summary, latency, requests)
 end
 """
-
-
-def clean_env() -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("VIRTUAL_ENV", "DATABASE_URL", "TEST_DATABASE_URL", "REDIS_URL"):
-        env.pop(name, None)
-    return env
 
 
 def main() -> None:

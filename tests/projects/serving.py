@@ -51,6 +51,33 @@ def request(
 
 
 @contextmanager
+def process_group(
+    command: list[str], cwd: Path, env: dict[str, str] | None, log: Path
+) -> Iterator[subprocess.Popen]:
+    """A long-running command in its own process group, its output in `log`; stopped with
+    all its children (reloader, workers, throwaway database) afterwards."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@contextmanager
 def serve(
     project: Path,
     command: list[str],
@@ -58,40 +85,27 @@ def serve(
     env: dict[str, str] | None = None,
     timeout: float = 120,
 ) -> Iterator[str]:
-    """Start a server command in its own process group; yield the base URL once /docs
-    answers; stop the whole group (reloader, worker, throwaway database) afterwards."""
+    """Start a server command (see `process_group`); yield the base URL once /docs answers."""
     log = project / f".serve-{port}.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=project,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"{command} exited {proc.returncode}:\n{log.read_text()}")
-            try:
-                if request(f"{base}/docs")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{command} did not answer in {timeout}s:\n{log.read_text()}")
-            time.sleep(0.3)
-        yield base
+        with process_group(command, project, env, log) as proc:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    raise AssertionError(f"{command} exited {proc.returncode}:\n{log.read_text()}")
+                try:
+                    if request(f"{base}/docs")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError(
+                        f"{command} did not answer in {timeout}s:\n{log.read_text()}"
+                    )
+                time.sleep(0.3)
+            yield base
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
         log.unlink(missing_ok=True)
 
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require, run
-from tests.projects.serving import free_port, request, serve
+from tests.projects.serving import free_port, process_group, request, serve
 
 pytestmark = pytest.mark.slow
 
@@ -103,30 +101,6 @@ def collector() -> Iterator[Collector]:
     found.server.server_close()
 
 
-@contextmanager
-def background(command: list[str], project: Path, env: dict[str, str], log: Path) -> Iterator[None]:
-    """A long-running command in its own process group, stopped with its children."""
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=project,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        yield
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 def wait_for(what: str, check: Callable[[], object], timeout: float = 60) -> object:
     deadline = time.monotonic() + timeout
     while True:
@@ -168,7 +142,7 @@ def test_a_request_leaves_a_task_done_a_metric_counted_and_one_trace(
     worker_log = tmp_path / "worker.log"
     with (
         serve(project, ["make", "run", f"PORT={port}"], port, env=env) as base,
-        background(["make", "worker"], project, env, worker_log),
+        process_group(["make", "worker"], project, env, worker_log),
     ):
         body = {"email": "ada@example.com", "password": "analytical engine", "full_name": "Ada"}
         status, created = request(f"{base}/api/v1/auth/register", "POST", body)

@@ -26,6 +26,14 @@
 -- What leaves the database goes to the outbox with a key derived from the
 -- order (order-<id>-charge, -refund, -shipment), so it leaves once; jobs and
 -- outbox rows carry the trace of the call that placed the order.
+-- Orders are in the currency of the setting currency (default USD).
+-- Outbox payloads (what the relay's adapters receive):
+--   payment/charge           {order_id, user_id, amount, currency}
+--   payment/refund           {order_id, amount, currency, payment_reference}
+--   shipping/create_shipment {order_id, address: {user_id, name},
+--                             lines: [{product_id, quantity}]}
+-- Jobs: orders.process {order_id} on queue orders; notify.order_status
+-- {order_id, status} on queue notifications.
 
 -- pending         -> paid, payment_failed, cancelled
 -- paid            -> processing, cancelled (refunded)

@@ -33,7 +33,7 @@ $$;
 -- required: the property names an event must carry (the keys of its types).
 create or replace function app.event_catalog()
 returns table (
-    name text, category text, required text [], property_types jsonb, description text
+    name text, category text, required text[], property_types jsonb, description text
 )
 language sql
 immutable

@@ -41,8 +41,8 @@ $reports$;
 
 create materialized view if not exists app_private.report_daily_orders as
 select
-    (o.created_at at time zone 'UTC')::date as order_day,
     o.currency,
+    (o.created_at at time zone 'UTC')::date as order_day,
     count(*) as orders,
     count(*) filter (where app.order_counts_as_revenue(o.status)) as sold_orders,
     coalesce(sum(o.total) filter (where app.order_counts_as_revenue(o.status)), 0) as revenue,

@@ -141,93 +141,84 @@ $$;
 
 create or replace view app.metrics_samples as
 select
-    'app_orders' as metric,
-    jsonb_build_object('status', m.status) as labels,
-    m.orders::numeric as value
+    s.metric,
+    s.labels,
+    s.value
 from app.metrics_orders as m
+cross join
+    lateral (
+        values
+        ('app_orders', jsonb_build_object('status', m.status), m.orders::numeric),
+        ('app_orders_amount', jsonb_build_object('status', m.status), m.amount)
+    ) as s (metric, labels, value)
 union all
 select
-    'app_orders_amount',
-    jsonb_build_object('status', m.status),
-    m.amount
-from app.metrics_orders as m
-union all
-select
-    'app_paid_orders',
-    jsonb_build_object('currency', r.currency),
-    r.paid_orders
+    s.metric,
+    s.labels,
+    s.value
 from app.metrics_revenue as r
+cross join
+    lateral (
+        values
+        ('app_paid_orders', jsonb_build_object('currency', r.currency), r.paid_orders::numeric),
+        ('app_revenue', jsonb_build_object('currency', r.currency), r.revenue)
+    ) as s (metric, labels, value)
 union all
 select
-    'app_revenue',
-    jsonb_build_object('currency', r.currency),
-    r.revenue
-from app.metrics_revenue as r
-union all
-select
-    'app_jobs_available',
-    jsonb_build_object('queue', q.queue),
-    q.available
+    s.metric,
+    s.labels,
+    s.value
 from app.metrics_queues as q
+cross join
+    lateral (
+        values
+        ('app_jobs_available', jsonb_build_object('queue', q.queue), q.available::numeric),
+        ('app_jobs_scheduled', jsonb_build_object('queue', q.queue), q.scheduled),
+        ('app_jobs_running', jsonb_build_object('queue', q.queue), q.running),
+        (
+            'app_jobs_oldest_available_seconds', jsonb_build_object('queue', q.queue),
+            q.oldest_available_seconds
+        )
+    ) as s (metric, labels, value)
 union all
 select
-    'app_jobs_scheduled',
-    jsonb_build_object('queue', q.queue),
-    q.scheduled
-from app.metrics_queues as q
-union all
-select
-    'app_jobs_running',
-    jsonb_build_object('queue', q.queue),
-    q.running
-from app.metrics_queues as q
-union all
-select
-    'app_jobs_oldest_available_seconds',
-    jsonb_build_object('queue', q.queue),
-    q.oldest_available_seconds
-from app.metrics_queues as q
-union all
-select
-    'app_jobs_dead',
-    jsonb_build_object('queue', d.queue, 'task', d.task),
-    d.dead
+    'app_jobs_dead' as metric,
+    jsonb_build_object('queue', d.queue, 'task', d.task) as labels,
+    d.dead::numeric as value
 from app.metrics_dead_jobs as d
 union all
 select
-    'app_outbox_pending',
-    jsonb_build_object('channel', o.channel),
-    o.pending
+    s.metric,
+    s.labels,
+    s.value
 from app.metrics_outbox as o
+cross join
+    lateral (
+        values
+        ('app_outbox_pending', jsonb_build_object('channel', o.channel), o.pending::numeric),
+        ('app_outbox_dead', jsonb_build_object('channel', o.channel), o.dead),
+        (
+            'app_outbox_oldest_pending_seconds', jsonb_build_object('channel', o.channel),
+            o.oldest_pending_seconds
+        )
+    ) as s (metric, labels, value)
 union all
 select
-    'app_outbox_dead',
-    jsonb_build_object('channel', o.channel),
-    o.dead
-from app.metrics_outbox as o
-union all
-select
-    'app_outbox_oldest_pending_seconds',
-    jsonb_build_object('channel', o.channel),
-    o.oldest_pending_seconds
-from app.metrics_outbox as o
-union all
-select
-    'app_logins_total',
-    jsonb_build_object('outcome', l.outcome),
-    l.attempts
+    s.metric,
+    s.labels,
+    s.value
 from app.metrics_logins as l
+cross join
+    lateral (
+        values
+        ('app_logins_total', jsonb_build_object('outcome', l.outcome), l.attempts::numeric),
+        ('app_logins_last_hour', jsonb_build_object('outcome', l.outcome), l.last_hour)
+    ) as s (metric, labels, value)
 union all
 select
-    'app_logins_last_hour',
-    jsonb_build_object('outcome', l.outcome),
-    l.last_hour
-from app.metrics_logins as l
-union all
-select
-    'app_analytics_events_total',
-    jsonb_build_object('name', e.name),
-    e.events
+    'app_analytics_events_total' as metric,
+    jsonb_build_object('name', e.name) as labels,
+    e.events::numeric as value
 from app.metrics_events as e;
 
 -- A label value, escaped as the format wants: backslash, double quote, newline.

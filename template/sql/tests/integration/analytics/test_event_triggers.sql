@@ -23,22 +23,22 @@ select results_eq(
 insert into app_private.products (sku, name, price) values ('EVENTS-A', 'Events lamp', 12.50);
 insert into app_private.orders (user_id, idempotency_key, subtotal, discount, tax, total, trace_id)
 select
-    id,
-    'events-1',
-    25.00,
-    0,
-    0,
-    25.00,
-    'cccccccccccccccccccccccccccccccc'
-from app_private.users
-where email = 'events@example.com';
+    u.id as user_id,
+    'events-1' as idempotency_key,
+    25.00 as subtotal,
+    0 as discount,
+    0 as tax,
+    25.00 as total,
+    'cccccccccccccccccccccccccccccccc' as trace_id
+from app_private.users as u
+where u.email = 'events@example.com';
 insert into app_private.order_lines (order_id, product_id, quantity, unit_price, line_total)
 select
-    o.id,
-    p.id,
-    2,
-    12.50,
-    25.00
+    o.id as order_id,
+    p.id as product_id,
+    2 as quantity,
+    12.50 as unit_price,
+    25.00 as line_total
 from app_private.orders as o, app_private.products as p
 where o.idempotency_key = 'events-1' and p.sku = 'EVENTS-A';
 
@@ -50,7 +50,9 @@ select is_empty(
 );
 set constraints all immediate;
 create temp view placed as
-select e.*
+select
+    e.trace_id,
+    e.properties
 from app_private.analytics_events as e
 where
     e.name = 'order_placed'
@@ -69,7 +71,10 @@ select is(
 select is(
     (select properties #> '{items,0}' from placed),
     jsonb_build_object(
-        'product_id', (select id from app_private.products where sku = 'EVENTS-A'),
+        'product_id', (
+            select id from app_private.products
+            where sku = 'EVENTS-A'
+        ),
         'quantity', 2,
         'unit_price', 12.50
     ),
@@ -81,21 +86,25 @@ select is(
 select set_config(
     'request.traceparent', '00-dddddddddddddddddddddddddddddddd-bbbbbbbbbbbbbbbb-01', true
 );
-update app_private.orders set status = 'paid' where idempotency_key = 'events-1';
-update app_private.orders set status = 'processing' where idempotency_key = 'events-1';
+update app_private.orders set status = 'paid'
+where idempotency_key = 'events-1';
+update app_private.orders set status = 'processing'
+where idempotency_key = 'events-1';
 update app_private.orders set status = 'shipped', tracking_number = 'TRACK-1'
 where idempotency_key = 'events-1';
-update app_private.orders set updated_at = now() where idempotency_key = 'events-1';
+update app_private.orders set updated_at = now()
+where idempotency_key = 'events-1';
 create temp view order_events as
 select
     e.name,
     e.trace_id,
     e.properties
 from app_private.analytics_events as e
-where e.properties ->> 'order_id' = (
-    select o.id::text from app_private.orders as o
-    where o.idempotency_key = 'events-1'
-)
+where
+    e.properties ->> 'order_id' = (
+        select o.id::text from app_private.orders as o
+        where o.idempotency_key = 'events-1'
+    )
 order by e.id;
 select results_eq(
     'select name from order_events',
@@ -103,12 +112,18 @@ select results_eq(
     'paid and shipped are recorded; processing and other updates are not'
 );
 select is(
-    (select count(*)::int from order_events where trace_id = 'cccccccccccccccccccccccccccccccc'),
+    (
+        select count(*)::int from order_events
+        where trace_id = 'cccccccccccccccccccccccccccccccc'
+    ),
     3,
     'every event of the order carries the order''s trace id'
 );
 select is(
-    (select properties ->> 'tracking_number' from order_events where name = 'order_shipped'),
+    (
+        select properties ->> 'tracking_number' from order_events
+        where name = 'order_shipped'
+    ),
     'TRACK-1',
     'order_shipped carries the tracking number'
 );
@@ -116,16 +131,18 @@ select is(
 -- A cancelled order and a refused payment.
 insert into app_private.orders (user_id, idempotency_key, subtotal, discount, tax, total)
 select
-    id,
-    k,
-    1,
-    0,
-    0,
-    1
-from app_private.users, (values ('events-2'), ('events-3')) as keys (k)
-where email = 'events@example.com';
-update app_private.orders set status = 'cancelled' where idempotency_key = 'events-2';
-update app_private.orders set status = 'payment_failed' where idempotency_key = 'events-3';
+    u.id as user_id,
+    k.idempotency_key,
+    1 as subtotal,
+    0 as discount,
+    0 as tax,
+    1 as total
+from app_private.users as u, (values ('events-2'), ('events-3')) as k (idempotency_key)
+where u.email = 'events@example.com';
+update app_private.orders set status = 'cancelled'
+where idempotency_key = 'events-2';
+update app_private.orders set status = 'payment_failed'
+where idempotency_key = 'events-3';
 select results_eq(
     $$select e.name from app_private.analytics_events as e
       inner join app_private.orders as o on e.properties ->> 'order_id' = o.id::text

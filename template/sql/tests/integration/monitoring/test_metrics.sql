@@ -40,12 +40,12 @@ insert into app_private.orders (
     user_id, status, idempotency_key, subtotal, discount, tax, total
 )
 select
-    u.id,
+    u.id as user_id,
     o.status,
     o.idempotency_key,
-    o.total,
-    0,
-    0,
+    o.total as subtotal,
+    0 as discount,
+    0 as tax,
     o.total
 from app_private.users as u,
     (
@@ -102,64 +102,74 @@ select is_empty(
 );
 
 -- The counts.
-select is(
-    pg_temp.sample(a.body, 'app_jobs_available{queue="metrics_test"}')
-    - pg_temp.sample(b.body, 'app_jobs_available{queue="metrics_test"}'),
-    3::numeric, 'jobs due are counted per queue'
-)
+select
+    is(
+        pg_temp.sample(a.body, 'app_jobs_available{queue="metrics_test"}')
+        - pg_temp.sample(b.body, 'app_jobs_available{queue="metrics_test"}'),
+        3::numeric, 'jobs due are counted per queue'
+    )
 from after_rows as a, before_rows as b;
-select is(
-    pg_temp.sample(a.body, 'app_jobs_scheduled{queue="metrics_test"}')
-    - pg_temp.sample(b.body, 'app_jobs_scheduled{queue="metrics_test"}'),
-    1::numeric, 'jobs not yet due are counted apart'
-)
+select
+    is(
+        pg_temp.sample(a.body, 'app_jobs_scheduled{queue="metrics_test"}')
+        - pg_temp.sample(b.body, 'app_jobs_scheduled{queue="metrics_test"}'),
+        1::numeric, 'jobs not yet due are counted apart'
+    )
 from after_rows as a, before_rows as b;
-select is(
-    pg_temp.sample(a.body, e'app_jobs_available{queue="odd \\"queue\\"\\\\name"}'),
-    1::numeric, 'a label value with a quote and a backslash is escaped'
-)
+select
+    is(
+        pg_temp.sample(a.body, e'app_jobs_available{queue="odd \\"queue\\"\\\\name"}'),
+        1::numeric, 'a label value with a quote and a backslash is escaped'
+    )
 from after_rows as a;
-select is(
-    pg_temp.sample(a.body, 'app_jobs_dead{queue="metrics_test",task="noop"}')
-    - pg_temp.sample(b.body, 'app_jobs_dead{queue="metrics_test",task="noop"}'),
-    2::numeric, 'dead jobs are counted per queue and task'
-)
+select
+    is(
+        pg_temp.sample(a.body, 'app_jobs_dead{queue="metrics_test",task="noop"}')
+        - pg_temp.sample(b.body, 'app_jobs_dead{queue="metrics_test",task="noop"}'),
+        2::numeric, 'dead jobs are counted per queue and task'
+    )
 from after_rows as a, before_rows as b;
-select is(
-    pg_temp.sample(a.body, 'app_outbox_pending{channel="email"}')
-    - pg_temp.sample(b.body, 'app_outbox_pending{channel="email"}'),
-    2::numeric, 'pending outbox rows are counted per channel'
-)
+select
+    is(
+        pg_temp.sample(a.body, 'app_outbox_pending{channel="email"}')
+        - pg_temp.sample(b.body, 'app_outbox_pending{channel="email"}'),
+        2::numeric, 'pending outbox rows are counted per channel'
+    )
 from after_rows as a, before_rows as b;
-select is(
-    pg_temp.sample(a.body, 'app_outbox_dead{channel="email"}')
-    - pg_temp.sample(b.body, 'app_outbox_dead{channel="email"}'),
-    1::numeric, 'dead outbox rows are counted per channel'
-)
+select
+    is(
+        pg_temp.sample(a.body, 'app_outbox_dead{channel="email"}')
+        - pg_temp.sample(b.body, 'app_outbox_dead{channel="email"}'),
+        1::numeric, 'dead outbox rows are counted per channel'
+    )
 from after_rows as a, before_rows as b;
-select is(
-    pg_temp.sample(a.body, 'app_orders{status="paid"}')
-    - pg_temp.sample(b.body, 'app_orders{status="paid"}'),
-    1::numeric, 'orders are counted per status'
-)
+select
+    is(
+        pg_temp.sample(a.body, 'app_orders{status="paid"}')
+        - pg_temp.sample(b.body, 'app_orders{status="paid"}'),
+        1::numeric, 'orders are counted per status'
+    )
 from after_rows as a, before_rows as b;
-select is(
-    pg_temp.sample(a.body, 'app_revenue{currency="USD"}')
-    - pg_temp.sample(b.body, 'app_revenue{currency="USD"}'),
-    14.75, 'revenue sums the paid and shipped orders, not the pending one'
-)
+select
+    is(
+        pg_temp.sample(a.body, 'app_revenue{currency="USD"}')
+        - pg_temp.sample(b.body, 'app_revenue{currency="USD"}'),
+        14.75, 'revenue sums the paid and shipped orders, not the pending one'
+    )
 from after_rows as a, before_rows as b;
-select is(
-    pg_temp.sample(a.body, 'app_logins_total{outcome="failed"}')
-    - pg_temp.sample(b.body, 'app_logins_total{outcome="failed"}'),
-    2::numeric, 'failed logins are counted'
-)
+select
+    is(
+        pg_temp.sample(a.body, 'app_logins_total{outcome="failed"}')
+        - pg_temp.sample(b.body, 'app_logins_total{outcome="failed"}'),
+        2::numeric, 'failed logins are counted'
+    )
 from after_rows as a, before_rows as b;
-select is(
-    pg_temp.sample(a.body, 'app_analytics_events_total{name="product_viewed"}')
-    - pg_temp.sample(b.body, 'app_analytics_events_total{name="product_viewed"}'),
-    1::numeric, 'analytics events are counted per name'
-)
+select
+    is(
+        pg_temp.sample(a.body, 'app_analytics_events_total{name="product_viewed"}')
+        - pg_temp.sample(b.body, 'app_analytics_events_total{name="product_viewed"}'),
+        1::numeric, 'analytics events are counted per name'
+    )
 from after_rows as a, before_rows as b;
 
 select finish();

@@ -12,12 +12,18 @@ select results_eq(
     'the catalog holds exactly the known events'
 );
 select is(
-    (select required from app.event_catalog() where name = 'order_placed'),
+    (
+        select required from app.event_catalog()
+        where name = 'order_placed'
+    ),
     array['items', 'order_id', 'total'],
     'order_placed requires order_id, total and items'
 );
 select is(
-    (select category from app.event_catalog() where name = 'user_registered'), 'user',
+    (
+        select category from app.event_catalog()
+        where name = 'user_registered'
+    ), 'user',
     'user events are in the user category'
 );
 

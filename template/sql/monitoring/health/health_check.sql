@@ -125,6 +125,24 @@ as $$
         (select app.health_seconds('health_outbox_stall_seconds', 300) as seconds) as limits
 $$;
 
+-- The verdict on a replication lag: above health_replication_lag_seconds fails.
+create or replace function app.health_replication_verdict(
+    server_role text, standbys integer, lag_seconds numeric
+) returns jsonb
+language sql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+    select jsonb_build_object(
+        'status', case when lag_seconds > limits.seconds then 'fail' else 'ok' end,
+        'role', server_role,
+        'standbys', standbys,
+        'lag_seconds', lag_seconds,
+        'max_lag_seconds', limits.seconds
+    )
+    from (select app.health_seconds('health_replication_lag_seconds', 60) as seconds) as limits
+$$;
+
 -- On a standby: how far replay is behind (zero when it has replayed all it
 -- received: an idle primary sends nothing new). On a primary: the largest
 -- replay lag among the connected standbys (none connected: zero). Reading
@@ -136,32 +154,23 @@ stable
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    limit_seconds numeric := app.health_seconds('health_replication_lag_seconds', 60);
     lag_seconds numeric := 0;
     standbys integer := 0;
-    server_role text := 'primary';
 begin
     if pg_is_in_recovery() then
-        server_role := 'standby';
         if pg_last_wal_receive_lsn() is distinct from pg_last_wal_replay_lsn() then
             lag_seconds := coalesce(
                 round(extract(epoch from now() - pg_last_xact_replay_timestamp()), 3), 0
             );
         end if;
-    else
-        select
-            count(*),
-            coalesce(round(max(extract(epoch from r.replay_lag)), 3), 0)
-        into standbys, lag_seconds
-        from pg_stat_replication as r;
+        return app.health_replication_verdict('standby', 0, lag_seconds);
     end if;
-    return jsonb_build_object(
-        'status', case when lag_seconds > limit_seconds then 'fail' else 'ok' end,
-        'role', server_role,
-        'standbys', standbys,
-        'lag_seconds', lag_seconds,
-        'max_lag_seconds', limit_seconds
-    );
+    select
+        count(*),
+        coalesce(round(max(extract(epoch from r.replay_lag)), 3), 0)
+    into standbys, lag_seconds
+    from pg_stat_replication as r;
+    return app.health_replication_verdict('primary', standbys, lag_seconds);
 end;
 $$;
 

@@ -2,7 +2,7 @@
 -- Readiness fails when a migration is missing, when the queue stalls, when
 -- the outbox stalls; the test starts from a quiet queue and outbox (rolled back).
 begin;
-select plan(13);
+select plan(16);
 
 delete from app_private.jobs;
 delete from app_private.outbox;
@@ -56,6 +56,21 @@ select is(app.readiness() ->> 'status', 'ok', 'ready once it is delivered');
 select is(
     app.readiness() #>> '{checks,replication,status}', 'ok',
     'no standby connected: replication is ok'
+);
+
+-- The lag verdict (a standby is not at hand in this test: the inputs are given).
+select is(
+    app.health_replication_verdict('standby', 0, 120) ->> 'status', 'fail',
+    'a standby 120 seconds behind fails (default limit 60)'
+);
+select is(
+    app.health_replication_verdict('primary', 2, 5) ->> 'status', 'ok',
+    'standbys 5 seconds behind are fine'
+);
+select app.set_setting('health_replication_lag_seconds', '200');
+select is(
+    app.health_replication_verdict('standby', 0, 120) ->> 'status', 'ok',
+    'the lag limit is a setting'
 );
 
 select finish();

@@ -12,8 +12,9 @@
 --   app.report_daily_orders(from_date, to_date), app.report_top_products(max_rows),
 --   app.report_average_order_value()         what api_v1 reads (admins only there)
 --
--- Each view is created once; a change to one of them bumps its version
--- below, which drops it so that the new definition is created.
+-- Each view is created once (if not exists). To change one, bump its version
+-- ('report v2') in the list below and in its comment: the stale view is
+-- dropped and the new definition created, filled at once.
 
 do $reports$
 declare

@@ -21,6 +21,8 @@
 --   app.outbox_retry(id)            a dead or skipped row back to pending
 --   app.outbox_release_stale(older_than interval) -> integer
 --       claims a crashed relay never finished go back to pending (or dead)
+--   app.outbox_purge(older_than interval) -> integer
+--       delivered and skipped rows older than that are deleted (dead ones stay)
 --   app.outbox_result_handlers()    the registry: channel, action -> handler
 --
 -- Back-off: outbox_retry_base_seconds (setting, default 5) doubled at each
@@ -323,3 +325,26 @@ end;
 $$;
 
 revoke execute on function app.outbox_release_stale(interval) from public;
+
+-- Delivered and skipped rows older than `older_than` go; dead ones stay until
+-- someone has looked at them (app.outbox_retry, or a delete by hand). A
+-- maintenance job for the scheduler.
+create or replace function app.outbox_purge(older_than interval default '30 days')
+returns integer
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    purged integer;
+begin
+    delete from app_private.outbox as o
+    where o.status in ('delivered', 'skipped')
+        and o.updated_at < now() - older_than;
+    get diagnostics purged = row_count;
+    return purged;
+end;
+$$;
+
+revoke execute on function app.outbox_purge(interval) from public;

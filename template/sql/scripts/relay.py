@@ -25,6 +25,8 @@ import select
 import signal
 import socket
 import sys
+import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import FrameType
@@ -183,6 +185,18 @@ class Stop:
         self.requested = True
 
 
+def wait_for_work(listener: psycopg.Connection[Any], poll_seconds: float, stop: Stop) -> None:
+    """Sleep until a NOTIFY outbox, the next poll or a stop request, whichever comes first
+    (in short slices: a signal does not cut a select() short)."""
+    deadline = time.monotonic() + poll_seconds
+    while not stop.requested and (remaining := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([listener.fileno()], [], [], min(remaining, 0.5))
+        if ready:
+            for _ in listener.notifies(timeout=0):
+                pass
+            return
+
+
 def run(
     database_url: str,
     *,
@@ -204,7 +218,12 @@ def run(
             relay = Relay(conn, adapters, channels=channels)
             if once:
                 outcomes = relay.drain()
-                logger.info("delivered %d row(s)", len(outcomes))
+                counts = Counter(outcome.status for outcome in outcomes)
+                logger.info(
+                    "%d row(s) handled%s",
+                    len(outcomes),
+                    "".join(f", {n} {status}" for status, n in sorted(counts.items())),
+                )
                 return 0
             listener.execute("listen outbox")
             logger.info(
@@ -215,11 +234,7 @@ def run(
             )
             while not stop.requested:
                 relay.drain()
-                # Sleep until a NOTIFY outbox or the next poll, then take what is due.
-                ready, _, _ = select.select([listener.fileno()], [], [], poll_seconds)
-                if ready:
-                    for _ in listener.notifies(timeout=0):
-                        pass
+                wait_for_work(listener, poll_seconds, stop)
     finally:
         adapters.close()
     return 0

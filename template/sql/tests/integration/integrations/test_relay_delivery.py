@@ -72,6 +72,7 @@ def test_a_row_is_claimed_by_one_relay_only(
         assert ids <= got_first | got_second
         first.rollback()
         second.rollback()
+    db.execute("delete from app_private.outbox where id = any(%s)", (list(ids),))
 
 
 def test_the_doubles_deliver_payment_shipping_and_email(

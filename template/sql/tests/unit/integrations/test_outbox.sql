@@ -1,7 +1,7 @@
 -- Unit: the outbox's life cycle (integrations/outbox.sql): enqueue once per
 -- key and channel, claim once, back-off, dead, stale locks, retry.
 begin;
-select plan(26);
+select plan(28);
 -- The warnings app.log writes for dead and skipped rows are expected here.
 set local client_min_messages = error;
 
@@ -215,6 +215,16 @@ select is(
         where channel = 'storage'
     ),
     '(pending,t,1)', 'the released row is pending again, its attempt counted'
+);
+
+-- Purge: old delivered and skipped rows go, dead ones stay.
+update app_private.outbox set updated_at = now() - interval '60 days';
+select is(
+    app.outbox_purge(interval '30 days'), 1, 'an old skipped row is purged'
+);
+select is(
+    (select array_agg(status order by status) from app_private.outbox),
+    array['dead', 'pending'], 'dead and pending rows stay'
 );
 
 select finish();

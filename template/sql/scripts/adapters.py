@@ -631,4 +631,11 @@ def build_adapters(settings: Settings) -> Adapters:
         handlers["storage", "put_object"] = store.put
     else:
         handlers["storage", "put_object"] = _not_configured("S3_BUCKET")
+    for channel, setting, real in (
+        ("payment", "PAYMENT_API_URL", settings.payment_api_url),
+        ("shipping", "SHIPPING_API_URL", settings.shipping_api_url),
+        ("email", "SMTP_HOST", settings.smtp_host),
+    ):
+        if not real:
+            logger.warning("%s: the test double (%s is empty)", channel, setting)
     return Adapters(handlers, closers)

@@ -11,7 +11,7 @@ import pytest
 import respx
 from adapters import Settings, build_adapters
 from psycopg.types.json import Jsonb
-from relay import Relay
+from relay import Relay, main
 
 PAYMENTS = "http://payments.test"
 SHIPPING = "http://shipping.test"
@@ -260,3 +260,20 @@ def test_a_stale_claim_is_delivered_again(
     relay_for(channels=["email"]).drain()
     again = outbox_row(db, row)
     assert (again["status"], again["attempts"]) == ("delivered", 2)
+
+
+def test_the_command_line_delivers_what_is_due_and_exits(
+    database_url: str,
+    db: psycopg.Connection,
+    unique: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MAIL_FILE", str(tmp_path / "cli-mail.jsonl"))
+    monkeypatch.setenv("SMTP_HOST", "")
+    row = enqueue(db, "email", "send", {"to": f"{unique}@example.com"}, f"{unique}-cli")
+    assert main(["--database-url", database_url, "--once", "--channels", "email"]) == 0
+    assert outbox_row(db, row)["status"] == "delivered"
+    assert f"{unique}@example.com" in (tmp_path / "cli-mail.jsonl").read_text()
+    with pytest.raises(SystemExit):
+        main(["--database-url", database_url, "--once", "--channels", "fax"])

@@ -24,6 +24,8 @@ create table if not exists app_private.audit_log (
 
 create index if not exists audit_log_row on app_private.audit_log (table_name, row_id);
 create index if not exists audit_log_actor on app_private.audit_log (actor_id);
+-- One trace id follows an order through every change it makes.
+create index if not exists audit_log_trace on app_private.audit_log (trace_id);
 
 -- Rate limiting (enterprise/security/rate_limiting.sql): calls per action,
 -- subject (an account or a source) and window.
@@ -41,6 +43,9 @@ create table if not exists app_private.login_attempts (
     email text not null,
     source text not null,
     succeeded boolean not null,
+    -- The account was locked: refused whatever the password, and not counted
+    -- towards the next lockout.
+    locked boolean not null default false,
     attempted_at timestamptz not null default now()
 );
 
@@ -52,6 +57,8 @@ on app_private.login_attempts (source, attempted_at);
 -- An account locked after repeated failures; each lockout doubles the next.
 create table if not exists app_private.account_lockouts (
     email text primary key,
+    -- When the latest lockout began: failures before it are already paid for.
+    locked_at timestamptz not null default now(),
     locked_until timestamptz not null,
     lockouts integer not null default 1,
     created_at timestamptz not null default now(),

@@ -10,19 +10,23 @@ select 'Erin.' || :'run' || '@Example.com' as typed_email \gset
 select lower(:'typed_email') as email \gset
 select 'Erin Quixotic-' || left(:'run', 6) as full_name \gset
 
-select (app.register_user(:'typed_email', 'correct horse', :'full_name')).id as uid \gset
-select (app.register_user('bystander-' || :'run' || '@example.com', 'correct horse', 'By Stander'))
-.id as other \gset
+select (app.register_user(:'typed_email', 'correct horse', :'full_name')).id as person_id \gset
+select
+    (app.register_user('bystander-' || :'run' || '@example.com', 'correct horse', 'By Stander'))
+    .id as other
+\gset
 
 -- Their life in the shop: an order, events, mail, jobs, failed logins.
 insert into app_private.products (sku, name, price) values ('GDPR-' || :'run', 'Kept thing', 7.50)
 returning id as pid \gset
 insert into app_private.orders (user_id, idempotency_key, subtotal, discount, tax, total)
-values (:uid, 'gdpr-1', 15, 0, 1.20, 16.20)
-returning id as oid \gset
+values (:person_id, 'gdpr-1', 15, 0, 1.20, 16.20)
+returning id as order_no \gset
 insert into app_private.order_lines (order_id, product_id, quantity, unit_price, line_total)
-values (:oid, :pid, 2, 7.50, 15);
-select app.track_event('user_logged_in', jsonb_build_object('note', 'hello ' || :'full_name'), :uid);
+values (:order_no, :pid, 2, 7.50, 15);
+select app.track_event(
+    'user_logged_in', jsonb_build_object('note', 'hello ' || :'full_name'), :person_id
+);
 select app.track_event(
     'product_viewed', jsonb_build_object('by', upper(:'email'), 'product_id', :pid), null
 );
@@ -36,13 +40,13 @@ values (
     'gdpr-mail-' || :'run'
 );
 insert into app_private.jobs (queue, task, payload) values
-('notifications', 'email.send', jsonb_build_object('user_id', :uid)),
-('orders', 'orders.process', jsonb_build_object('order_id', :oid));
+('notifications', 'email.send', jsonb_build_object('user_id', :person_id)),
+('orders', 'orders.process', jsonb_build_object('order_id', :order_no));
 select app.record_login_attempt(:'email', 'gdpr-source-' || :'run', false);
 select app.audit_decision('account_lockouts', :'email', jsonb_build_object('email', :'email'));
 
 -- Export.
-select app.export_user_data(:uid) as doc \gset
+select app.export_user_data(:person_id) as doc \gset
 select is(:'doc'::jsonb #>> '{profile,email}', :'email', 'the export has the profile');
 select ok(not (:'doc'::jsonb -> 'profile') ? 'password_hash', 'but not the password hash');
 select is(
@@ -62,28 +66,43 @@ select ok(jsonb_array_length(:'doc'::jsonb -> 'jobs') >= 2, 'the jobs that menti
 select throws_ok('select app.export_user_data(-1)', 'UA009', null, 'an unknown user: UA009');
 
 -- Erasure.
-select is(app.erase_user(:uid), true, 'the erasure runs');
+select is(app.erase_user(:person_id), true, 'the erasure runs');
 select is(
-    (select row(email, full_name, is_active)::text from app_private.users where id = :uid),
-    row('erased-' || :uid || '@erased.invalid', '', false)::text,
+    (
+        select row(email, full_name, is_active)::text from app_private.users
+        where id = :person_id
+    ),
+    row('erased-' || :person_id || '@erased.invalid', '', false)::text,
     'the user is pseudonymised and inactive'
 );
 select ok(
-    not app.check_password('correct horse', (select password_hash from app_private.users where id = :uid)),
+    not app.check_password(
+        'correct horse', (
+            select password_hash from app_private.users
+            where id = :person_id
+        )
+    ),
     'the old password no longer matches'
 );
 select is(
-    (select total from app_private.orders where id = :oid), 16.20::numeric(12, 2),
+    (
+        select total from app_private.orders
+        where id = :order_no
+    ), 16.20::numeric(12, 2
+    ),
     'the order and its money are kept'
 );
 select is(
-    (select quantity from app_private.order_lines where order_id = :oid), 2,
+    (
+        select quantity from app_private.order_lines
+        where order_id = :order_no
+    ), 2,
     'the order lines are kept'
 );
 
 -- Every text and jsonb column of every table in app_private.
 create function pg_temp.rows_containing(needle text)
-returns text []
+returns text[]
 language plpgsql
 as $$
 declare
@@ -109,14 +128,17 @@ begin
     return hits;
 end;
 $$;
-select is(pg_temp.rows_containing(:'email'), '{}'::text [], 'the email is nowhere');
-select is(pg_temp.rows_containing(:'full_name'), '{}'::text [], 'the name is nowhere');
+select is(pg_temp.rows_containing(:'email'), '{}'::text[], 'the email is nowhere');
+select is(pg_temp.rows_containing(:'full_name'), '{}'::text[], 'the name is nowhere');
 select isnt(
-    pg_temp.rows_containing('bystander-' || :'run'), '{}'::text [],
+    pg_temp.rows_containing('bystander-' || :'run'), '{}'::text[],
     'the search finds what is there (another user is untouched)'
 );
 select is(
-    (select count(*)::integer from app_private.analytics_events where name = 'user_erased' and user_id = :uid),
+    (
+        select count(*)::integer from app_private.analytics_events
+        where name = 'user_erased' and user_id = :person_id
+    ),
     1,
     'the erasure is tracked'
 );
@@ -127,15 +149,18 @@ select throws_ok(
     format('select app.login(%L, %L)', :'email', 'correct horse'), 'UA004', null,
     'nobody logs in with the old email'
 );
-select app.export_user_data(:uid) as after_first \gset
-select is(app.erase_user(:uid), false, 'erasing again does nothing');
+select app.export_user_data(:person_id) as after_first \gset
+select is(app.erase_user(:person_id), false, 'erasing again does nothing');
 select is(
-    (select count(*)::integer from app_private.analytics_events where name = 'user_erased' and user_id = :uid),
+    (
+        select count(*)::integer from app_private.analytics_events
+        where name = 'user_erased' and user_id = :person_id
+    ),
     1,
     'and is not tracked again'
 );
 select is(
-    app.export_user_data(:uid) - 'exported_at', :'after_first'::jsonb - 'exported_at',
+    app.export_user_data(:person_id) - 'exported_at', :'after_first'::jsonb - 'exported_at',
     'the second erasure changes nothing'
 );
 

@@ -6,7 +6,7 @@ select plan(14);
 
 select md5(random()::text) as run \gset
 select 'victim-' || :'run' || '@example.com' as email \gset
-select 'source-' || :'run' as source \gset
+select 'source-' || :'run' as src \gset
 
 create function pg_temp.fail(email text, source text, times integer)
 returns void
@@ -16,14 +16,15 @@ as $$
     from generate_series(1, times)
 $$;
 
-select pg_temp.fail(:'email', :'source', 4);
+select pg_temp.fail(:'email', :'src', 4);
 select ok(not app.login_locked(:'email'), 'four failures do not lock');
-select pg_temp.fail(:'email', :'source', 1);
+select pg_temp.fail(:'email', :'src', 1);
 select ok(app.login_locked(:'email'), 'the fifth failure locks the account');
 select is(
     (
         select array[lockouts, extract(epoch from locked_until - locked_at)::integer]
-        from app_private.account_lockouts where email = :'email'
+        from app_private.account_lockouts
+        where email = :'email'
     ),
     array[1, 60],
     'the first lockout lasts a minute'
@@ -38,14 +39,20 @@ select is(
 );
 
 -- Attempts while locked are recorded, and do not count towards the next lockout.
-select pg_temp.fail(:'email', :'source', 6);
+select pg_temp.fail(:'email', :'src', 6);
 select is(
-    (select count(*)::integer from app_private.login_attempts where email = :'email' and locked),
+    (
+        select count(*)::integer from app_private.login_attempts
+        where email = :'email' and locked
+    ),
     6,
     'attempts while locked are recorded as such'
 );
 select is(
-    (select lockouts from app_private.account_lockouts where email = :'email'),
+    (
+        select lockouts from app_private.account_lockouts
+        where email = :'email'
+    ),
     1,
     'attempts while locked do not lock again'
 );
@@ -59,39 +66,46 @@ select app.autonomous(format(
     :'email'
 ));
 select ok(not app.login_locked(:'email'), 'the lock runs out');
-select pg_temp.fail(:'email', :'source', 4);
+select pg_temp.fail(:'email', :'src', 4);
 select ok(not app.login_locked(:'email'), 'failures before the lockout are not counted again');
-select pg_temp.fail(:'email', :'source', 1);
+select pg_temp.fail(:'email', :'src', 1);
 select is(
     (
         select array[lockouts, extract(epoch from locked_until - locked_at)::integer]
-        from app_private.account_lockouts where email = :'email'
+        from app_private.account_lockouts
+        where email = :'email'
     ),
     array[2, 120],
     'the next lockout lasts twice as long'
 );
 
 -- A success clears the failures and the back-off.
-select app.record_login_attempt(:'email', :'source', true);
+select app.record_login_attempt(:'email', :'src', true);
 select ok(
-    not exists (select from app_private.account_lockouts where email = :'email'),
+    not exists (
+        select from app_private.account_lockouts
+        where email = :'email'
+    ),
     'a success clears the lockout'
 );
-select pg_temp.fail(:'email', :'source', 4);
+select pg_temp.fail(:'email', :'src', 4);
 select ok(not app.login_locked(:'email'), 'after a success, four failures do not lock');
 
 -- One source failing on ten accounts within ten minutes is flagged.
-select pg_temp.fail('spray-' || n || '-' || :'run' || '@example.com', :'source' || '-spray', 1)
+select pg_temp.fail('spray-' || n || '-' || :'run' || '@example.com', :'src' || '-spray', 1)
 from generate_series(1, 9) as n;
 select ok(
-    not exists (select from app_private.flagged_sources where source = :'source' || '-spray'),
+    not exists (
+        select from app_private.flagged_sources
+        where source = :'src' || '-spray'
+    ),
     'nine accounts do not flag a source'
 );
-select pg_temp.fail('spray-10-' || :'run' || '@example.com', :'source' || '-spray', 1);
+select pg_temp.fail('spray-10-' || :'run' || '@example.com', :'src' || '-spray', 1);
 select ok(
     exists (
         select from app_private.flagged_sources
-        where source = :'source' || '-spray' and flagged_until > now()
+        where source = :'src' || '-spray' and flagged_until > now()
     ),
     'the tenth account flags the source'
 );
@@ -99,7 +113,7 @@ select is(
     (
         select (new_row ->> 'decision') || ':' || (new_row ->> 'accounts')
         from app_private.audit_log
-        where table_name = 'flagged_sources' and row_id = :'source' || '-spray'
+        where table_name = 'flagged_sources' and row_id = :'src' || '-spray'
     ),
     'flag_source:10',
     'the flag is audited as a decision'

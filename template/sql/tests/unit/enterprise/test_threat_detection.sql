@@ -22,7 +22,7 @@ select pg_temp.fail(:'email', :'src', 1);
 select ok(app.login_locked(:'email'), 'the fifth failure locks the account');
 select is(
     (
-        select array[lockouts, extract(epoch from locked_until - locked_at)::integer]
+        select array[lockouts::integer, extract(epoch from locked_until - locked_at)::integer]
         from app_private.account_lockouts
         where email = :'email'
     ),
@@ -50,7 +50,7 @@ select is(
 );
 select is(
     (
-        select lockouts from app_private.account_lockouts
+        select lockouts::integer from app_private.account_lockouts
         where email = :'email'
     ),
     1,
@@ -71,7 +71,7 @@ select ok(not app.login_locked(:'email'), 'failures before the lockout are not c
 select pg_temp.fail(:'email', :'src', 1);
 select is(
     (
-        select array[lockouts, extract(epoch from locked_until - locked_at)::integer]
+        select array[lockouts::integer, extract(epoch from locked_until - locked_at)::integer]
         from app_private.account_lockouts
         where email = :'email'
     ),

@@ -107,34 +107,58 @@ $$;
 -- first (lower first), then run_at, then id. Skips rows another worker is
 -- claiming, so two workers never get the same job. The caller commits at
 -- once: the claim (locked_at, locked_by, attempts + 1) outlives a crash.
-create or replace function app.claim_job(worker_id text, queues text [] default null)
+-- Each queue's head comes from the partial index jobs_available (queue,
+-- priority, run_at, id), so a long queue does not slow the others down.
+create or replace function app.claim_job(worker_id text, queues text[] default null)
 returns setof app_private.jobs
-language sql
+language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
 as $$
-    with next_job as (
-        select j.id
+declare
+    found_id bigint;
+begin
+    if queues is null then
+        select j.id into found_id
         from app_private.jobs as j
-        where
-            j.status = 'queued'
-            and j.locked_at is null
-            and j.run_at <= now()
-            and (claim_job.queues is null or j.queue = any(claim_job.queues))
+        where j.status = 'queued' and j.locked_at is null and j.run_at <= now()
         order by j.priority, j.run_at, j.id
         limit 1
-        for update skip locked
-    )
-
+        for update skip locked;
+    else
+        select head.id into found_id
+        from unnest(queues) as q (name)
+        cross join lateral (
+            select
+                j.id,
+                j.priority,
+                j.run_at
+            from app_private.jobs as j
+            where
+                j.queue = q.name
+                and j.status = 'queued'
+                and j.locked_at is null
+                and j.run_at <= now()
+            order by j.priority, j.run_at, j.id
+            limit 1
+            for update skip locked
+        ) as head
+        order by head.priority, head.run_at, head.id
+        limit 1;
+    end if;
+    if found_id is null then
+        return;
+    end if;
+    return query
     update app_private.jobs as j
     set
         locked_at = now(),
         locked_by = claim_job.worker_id,
         attempts = j.attempts + 1,
         updated_at = now()
-    from next_job
-    where j.id = next_job.id
-    returning j.*
+    where j.id = found_id
+    returning j.*;
+end;
 $$;
 
 -- The id of the job being run, for handlers (idempotency keys); null outside.
@@ -317,7 +341,7 @@ end;
 $$;
 
 revoke execute on function app.job_handlers() from public;
-revoke execute on function app.claim_job(text, text []) from public;
+revoke execute on function app.claim_job(text, text[]) from public;
 revoke execute on function app.run_job(bigint, text) from public;
 revoke execute on function app.release_stale_jobs(interval) from public;
 revoke execute on function app.purge_jobs(interval) from public;

@@ -1,7 +1,8 @@
 -- Email: a job asks for a message; the outbox (integrations/outbox.sql)
 -- carries it out of the database, and the relay sends it.
 --
---   app.send_email(to_address, subject, body, idempotency_key) -> the outbox row's id
+--   app.send_email(to_address, subject, body, idempotency_key, extra) -> the outbox
+--       row's id; extra (e.g. {"order_id": 7}) is kept in the payload for tracing
 --   app.handle_email_send(payload)   task email.send {to, subject, body}:
 --       one `email`/`send` outbox row, keyed by the job ('job-<id>') unless
 --       the payload brings its own idempotency_key
@@ -10,7 +11,8 @@ create or replace function app.send_email(
     to_address text,
     subject text,
     body text,
-    idempotency_key text
+    idempotency_key text,
+    extra jsonb default '{}'
 ) returns bigint
 language plpgsql
 volatile
@@ -27,7 +29,8 @@ begin
     end if;
     return app.outbox_enqueue(
         'email', 'send',
-        jsonb_build_object('to', to_address, 'subject', subject, 'body', body),
+        coalesce(extra, '{}')
+        || jsonb_build_object('to', to_address, 'subject', subject, 'body', body),
         idempotency_key
     );
 end;
@@ -44,10 +47,11 @@ begin
         payload ->> 'to',
         payload ->> 'subject',
         payload ->> 'body',
-        coalesce(payload ->> 'idempotency_key', 'job-' || app.current_job_id())
+        coalesce(payload ->> 'idempotency_key', 'job-' || app.current_job_id()),
+        payload - array['to', 'subject', 'body', 'idempotency_key']
     );
 end;
 $$;
 
-revoke execute on function app.send_email(text, text, text, text) from public;
+revoke execute on function app.send_email(text, text, text, text, jsonb) from public;
 revoke execute on function app.handle_email_send(jsonb) from public;

@@ -53,7 +53,8 @@ begin
     end if;
     perform app.send_email(
         mail.to_address, mail.subject, mail.body,
-        format('order-%s-%s', found_order_id, found_status)
+        format('order-%s-%s', found_order_id, found_status),
+        jsonb_build_object('order_id', found_order_id, 'status', found_status)
     );
 end;
 $$;

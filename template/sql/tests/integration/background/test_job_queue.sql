@@ -8,10 +8,14 @@ set local client_min_messages = error;
 select plan(24);
 
 -- Claim order: priority, then run_at, then id; only what is due.
-do $$ begin perform app.enqueue_job('maintenance.noop', '{"n": 1}', 'bg_test', now() - interval '1 minute', 5); end $$;
-do $$ begin perform app.enqueue_job('maintenance.noop', '{"n": 2}', 'bg_test', now() - interval '2 minutes', 5); end $$;
-do $$ begin perform app.enqueue_job('maintenance.noop', '{"n": 3}', 'bg_test', now(), 1); end $$;
-do $$ begin perform app.enqueue_job('maintenance.noop', '{"n": 4}', 'bg_test', now() + interval '1 hour', 0); end $$;
+do $$
+begin
+    perform app.enqueue_job('maintenance.noop', '{"n": 1}', 'bg_test', now() - interval '1 minute', 5);
+    perform app.enqueue_job('maintenance.noop', '{"n": 2}', 'bg_test', now() - interval '2 minutes', 5);
+    perform app.enqueue_job('maintenance.noop', '{"n": 3}', 'bg_test', now(), 1);
+    perform app.enqueue_job('maintenance.noop', '{"n": 4}', 'bg_test', now() + interval '1 hour', 0);
+end;
+$$;
 
 select is(
     (select payload ->> 'n' from app.claim_job('w1', array['bg_test'])), '3',
@@ -42,12 +46,18 @@ select results_eq(
 
 -- Running: done, and only by the worker that holds the job.
 select is(
-    (select app.run_job(id, 'w9') from app_private.jobs where queue = 'bg_test' and payload ->> 'n' = '1'),
+    (
+        select app.run_job(id, 'w9') from app_private.jobs
+        where queue = 'bg_test' and payload ->> 'n' = '1'
+    ),
     'lost',
     'another worker cannot run a job it did not claim'
 );
 select is(
-    (select app.run_job(id, 'w2') from app_private.jobs where queue = 'bg_test' and payload ->> 'n' = '1'),
+    (
+        select app.run_job(id, 'w2') from app_private.jobs
+        where queue = 'bg_test' and payload ->> 'n' = '1'
+    ),
     'done',
     'the worker that claimed it runs it'
 );
@@ -59,14 +69,22 @@ select results_eq(
 );
 
 -- Failure: retried with a growing back-off, then dead with its error.
-do $$ begin perform app.enqueue_job('email.send', '{"subject": "no recipient"}', 'bg_fail', now(), 0, 3); end $$;
+do $$
+begin
+    perform app.enqueue_job('email.send', '{"subject": "no recipient"}', 'bg_fail', now(), 0, 3);
+end;
+$$;
 select is(
     (select app.run_job(id, 'w1') from app.claim_job('w1', array['bg_fail'])), 'retry',
     'a failing job is scheduled again'
 );
 create temporary table waits (attempt integer, wait interval) on commit drop;
-insert into waits
-select attempts, run_at - now() from app_private.jobs where queue = 'bg_fail';
+insert into waits (attempt, wait)
+select
+    attempts as attempt,
+    run_at - now() as wait
+from app_private.jobs
+where queue = 'bg_fail';
 select ok(
     (select wait between interval '2 seconds' and interval '3 seconds' from waits),
     'it waits about 2 seconds after the first failure'
@@ -81,18 +99,31 @@ select is(
     (select count(*)::integer from app.claim_job('w1', array['bg_fail'])), 0,
     'it is not claimed before its back-off has passed'
 );
-update app_private.jobs set run_at = now() where queue = 'bg_fail';
+update app_private.jobs set run_at = now()
+where queue = 'bg_fail';
 select is(
     (select app.run_job(id, 'w1') from app.claim_job('w1', array['bg_fail'])), 'retry',
     'the second attempt fails too'
 );
-insert into waits
-select attempts, run_at - now() from app_private.jobs where queue = 'bg_fail';
+insert into waits (attempt, wait)
+select
+    attempts as attempt,
+    run_at - now() as wait
+from app_private.jobs
+where queue = 'bg_fail';
 select ok(
-    (select (select wait from waits where attempt = 2) > (select wait from waits where attempt = 1)),
+    (
+        select (
+            select wait from waits
+            where attempt = 2) > (
+            select wait from waits
+            where attempt = 1
+        )
+    ),
     'the back-off grows'
 );
-update app_private.jobs set run_at = now() where queue = 'bg_fail';
+update app_private.jobs set run_at = now()
+where queue = 'bg_fail';
 select is(
     (select app.run_job(id, 'w1') from app.claim_job('w1', array['bg_fail'])), 'dead',
     'after max_attempts the job is dead'
@@ -105,13 +136,20 @@ select results_eq(
 );
 
 -- An unknown task fails with UA024 (and no write of a handler survives a failure).
-do $$ begin perform app.enqueue_job('no.such_task', '{}', 'bg_unknown', now(), 0, 1); end $$;
+do $$
+begin
+    perform app.enqueue_job('no.such_task', '{}', 'bg_unknown', now(), 0, 1);
+end;
+$$;
 select is(
     (select app.run_job(id, 'w1') from app.claim_job('w1', array['bg_unknown'])), 'dead',
     'an unknown task fails'
 );
 select is(
-    (select left(last_error, 5) from app_private.jobs where queue = 'bg_unknown'), 'UA024',
+    (
+        select left(last_error, 5) from app_private.jobs
+        where queue = 'bg_unknown'
+    ), 'UA024',
     'with UA024'
 );
 
@@ -128,11 +166,16 @@ select results_eq(
 );
 
 -- Stale locks: a job whose worker died is released (or dead when out of attempts).
-do $$ begin perform app.enqueue_job('maintenance.noop', '{}', 'bg_stale', now(), 0, 5); end $$;
-do $$ begin perform app.enqueue_job('maintenance.noop', '{}', 'bg_stale', now(), 0, 1); end $$;
-do $$ begin perform * from app.claim_job('crashed', array['bg_stale']); end $$;
-do $$ begin perform * from app.claim_job('crashed', array['bg_stale']); end $$;
-update app_private.jobs set locked_at = now() - interval '10 minutes' where queue = 'bg_stale';
+do $$
+begin
+    perform app.enqueue_job('maintenance.noop', '{}', 'bg_stale', now(), 0, 5);
+    perform app.enqueue_job('maintenance.noop', '{}', 'bg_stale', now(), 0, 1);
+    perform * from app.claim_job('crashed', array['bg_stale']);
+    perform * from app.claim_job('crashed', array['bg_stale']);
+end;
+$$;
+update app_private.jobs set locked_at = now() - interval '10 minutes'
+where queue = 'bg_stale';
 select is(app.release_stale_jobs(interval '5 minutes') >= 2, true, 'stale locks are released');
 select results_eq(
     $$select status, locked_by from app_private.jobs where queue = 'bg_stale' order by id$$,

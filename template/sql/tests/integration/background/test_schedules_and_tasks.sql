@@ -16,7 +16,10 @@ select results_eq(
     'one job, keyed by the schedule'
 );
 select is(
-    (select next_run_at - now() from app_private.schedules where name = 'bg_test_every_5'),
+    (
+        select next_run_at - now() from app_private.schedules
+        where name = 'bg_test_every_5'
+    ),
     interval '5 minutes',
     'the schedule moves to its next time'
 );
@@ -24,7 +27,10 @@ update app_private.schedules set next_run_at = now() - interval '1 hour'
 where name = 'bg_test_every_5';
 select ok(app.enqueue_due_schedules() >= 1, 'a schedule late by many periods is due');
 select is(
-    (select count(*)::integer from app_private.jobs where queue = 'bg_sched'), 1,
+    (
+        select count(*)::integer from app_private.jobs
+        where queue = 'bg_sched'
+    ), 1,
     'its job not yet run is replaced, not piled up'
 );
 select ok(
@@ -34,18 +40,21 @@ select ok(
             values ('refresh_reports'), ('release_stale_locks'), ('purge_jobs'),
             ('expire_unpaid_orders')
         ) as expected (name)
-        left join app_private.schedules as s on s.name = expected.name
+        left join app_private.schedules as s on expected.name = s.name
     ),
     'the platform''s recurring jobs are scheduled'
 );
-select ok(
-    not app.schedules_use_cron()
-    or (
-        select count(*) = (select count(*) from app_private.schedules where name <> 'bg_test_every_5')
-        from cron.job where jobname like 'schedule:%'
-    ),
-    'with pg_cron, one cron job per schedule'
-);
+select
+    case
+        when app.schedules_use_cron()
+            then results_eq(
+                $$select count(*)::integer from cron.job where jobname like 'schedule:%'$$,
+                $$select count(*)::integer from app_private.schedules
+                  where name <> 'bg_test_every_5'$$,
+                'with pg_cron, one cron job per schedule'
+            )
+        else skip('pg_cron is not available', 1)
+    end;
 
 -- email.send: one outbox row, keyed by the job, carrying the job's trace.
 do $$
@@ -72,7 +81,14 @@ select results_eq(
 insert into app_private.users (email, full_name, password_hash)
 values ('bg-notify@example.com', 'Ann', 'x');
 insert into app_private.orders (user_id, idempotency_key, subtotal, discount, tax, total)
-select id, 'bg-order', 10, 0, 0.80, 10.80 from app_private.users
+select
+    id as user_id,
+    'bg-order' as idempotency_key,
+    10 as subtotal,
+    0 as discount,
+    0.80 as tax,
+    10.80 as total
+from app_private.users
 where email = 'bg-notify@example.com';
 do $$
 begin
@@ -86,9 +102,10 @@ begin
 end;
 $$;
 select results_eq(
-    $$select o.payload ->> 'to', o.payload ->> 'subject' like '%shipped%', o.idempotency_key
+    $$select o.payload ->> 'to', o.payload ->> 'subject' like '%shipped%', o.idempotency_key,
+          o.payload ->> 'order_id'
       from app_private.outbox as o where o.payload ->> 'to' = 'bg-notify@example.com'$$,
-    $$select 'bg-notify@example.com', true, 'order-' || id || '-shipped'
+    $$select 'bg-notify@example.com', true, 'order-' || id || '-shipped', id::text
       from app_private.orders where idempotency_key = 'bg-order'$$,
     'notify.order_status emails the order''s customer, once per order and status'
 );
@@ -114,7 +131,10 @@ select is(
     'orders.process calls app.process_paid_order(order_id)'
 );
 select is(
-    (select status from app_private.jobs where queue = 'bg_orders'), 'done',
+    (
+        select status from app_private.jobs
+        where queue = 'bg_orders'
+    ), 'done',
     'and the job is done'
 );
 drop function app.process_paid_order(bigint);
@@ -125,7 +145,10 @@ begin
 end;
 $$;
 select is(
-    (select last_error from app_private.jobs where queue = 'bg_orders_missing'),
+    (
+        select last_error from app_private.jobs
+        where queue = 'bg_orders_missing'
+    ),
     '42883: app.process_paid_order(bigint) is not loaded',
     'without the order service the job fails and is retried'
 );

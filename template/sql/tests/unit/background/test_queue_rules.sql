@@ -17,7 +17,10 @@ select ok(
 select is(app.job_backoff(30), interval '1 hour', 'the wait is at most one hour');
 
 select is(
-    (select count(*)::integer from app.job_handlers() where handler is null),
+    (
+        select count(*)::integer from app.job_handlers()
+        where handler is null
+    ),
     0,
     'every registered task has a loaded handler'
 );
@@ -25,8 +28,10 @@ select ok(
     (
         select
             array_agg(task order by task)
-            @> array['email.send', 'notify.order_status', 'orders.process',
-                'analytics.refresh_reports', 'maintenance.noop']
+            @> array[
+                'email.send', 'notify.order_status', 'orders.process',
+                'analytics.refresh_reports', 'maintenance.noop'
+            ]
         from app.job_handlers()
     ),
     'the registry lists the platform''s tasks'
@@ -49,11 +54,17 @@ select is(
 );
 
 select ok(
-    (select relrowsecurity from pg_class where oid = 'app_private.jobs'::regclass),
+    (
+        select relrowsecurity from pg_class
+        where oid = 'app_private.jobs'::regclass
+    ),
     'row-level security is on for jobs'
 );
 select ok(
-    (select relrowsecurity from pg_class where oid = 'app_private.schedules'::regclass),
+    (
+        select relrowsecurity from pg_class
+        where oid = 'app_private.schedules'::regclass
+    ),
     'row-level security is on for schedules'
 );
 select is(

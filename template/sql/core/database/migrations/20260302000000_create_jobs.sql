@@ -5,7 +5,7 @@ set statement_timeout = '60s';
 -- The job queue (background/queue.sql). A worker claims the next available
 -- job with `for update skip locked`, so two workers never run the same one.
 -- Priorities and attempt counts are small numbers: integer is enough.
--- squawk-ignore prefer-bigint-over-int
+-- squawk-ignore-file prefer-bigint-over-int
 create table if not exists app_private.jobs (
     id bigint generated always as identity primary key,
     queue text not null default 'default',

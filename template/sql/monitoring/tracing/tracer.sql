@@ -5,19 +5,28 @@
 -- Jobs, outbox rows, audit rows and analytics events store the trace id; the
 -- worker and the relay resume it, so what they do carries the same id. A call
 -- without a traceparent gets a fresh trace id for the rest of its transaction.
+--
+--   app.trace_id()                 the call's trace id (the caller's, or a new one
+--                                  kept until the transaction ends)
+--   app.current_trace_id()         the caller's trace id, or null
+--   app.resume_trace(trace_id)     carries on a stored trace for the transaction
+--   app.traceparent(trace_id)      a traceparent in that trace (a new span id)
+--   app.parse_traceparent(text)    the trace id of a valid traceparent, or null
 
 -- The trace id (32 hex digits) of a well-formed traceparent, else null.
+-- W3C rules: lowercase hex, version ff is invalid, and neither the trace id
+-- nor the parent (span) id may be all zeros.
 create or replace function app.parse_traceparent(traceparent text)
 returns text
 language sql
 immutable
 set search_path = pg_catalog, pg_temp
 as $$
-    select m[1]
+    select m[2]
     from regexp_match(
-        traceparent, '^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$'
+        traceparent, '^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$'
     ) as m
-    where m[1] <> repeat('0', 32) and m[2] <> repeat('0', 16)
+    where m[1] <> 'ff' and m[2] <> repeat('0', 32) and m[3] <> repeat('0', 16)
 $$;
 
 -- The caller's trace id, or null when there is none.
@@ -69,7 +78,7 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-    if trace_id ~ '^[0-9a-f]{32}$' then
+    if trace_id ~ '^[0-9a-f]{32}$' and trace_id <> repeat('0', 32) then
         perform set_config('request.traceparent', app.traceparent(trace_id), true);
     else
         perform set_config('request.traceparent', '', true);

@@ -4,10 +4,12 @@ set statement_timeout = '60s';
 
 -- The job queue (background/queue.sql). A worker claims the next available
 -- job with `for update skip locked`, so two workers never run the same one.
+-- Priorities and attempt counts are small numbers: integer is enough.
+-- squawk-ignore-file prefer-bigint-over-int
 create table if not exists app_private.jobs (
     id bigint generated always as identity primary key,
     queue text not null default 'default',
-    task text not null,
+    task text not null, -- noqa: RF04
     payload jsonb not null default '{}',
     -- Lower runs first.
     priority integer not null default 0,
@@ -29,7 +31,8 @@ create table if not exists app_private.jobs (
     constraint jobs_attempts_range check (attempts >= 0 and max_attempts between 1 and 100)
 );
 
--- What a worker scans: queued jobs nobody holds, in claim order.
+-- What a worker scans: queued jobs nobody holds, each queue in claim order
+-- (app.claim_job takes the head of each of its queues).
 create index if not exists jobs_available
 on app_private.jobs (queue, priority, run_at, id)
 where status = 'queued' and locked_at is null;
@@ -42,7 +45,7 @@ where status = 'queued';
 create table if not exists app_private.schedules (
     name text primary key,
     every interval not null,
-    task text not null,
+    task text not null, -- noqa: RF04
     payload jsonb not null default '{}',
     queue text not null default 'default',
     next_run_at timestamptz not null default now(),

@@ -9,12 +9,17 @@ set statement_timeout = '60s';
 create table if not exists app_private.outbox (
     id bigint generated always as identity primary key,
     channel text not null,
-    action text not null,
+    action text not null, -- noqa: RF04
     payload jsonb not null default '{}',
     idempotency_key text not null,
-    -- pending: to deliver; delivered: the outside system answered; dead: out of attempts.
+    -- pending: to deliver; delivered: the outside system answered; dead: out of
+    -- attempts or refused for good; skipped: the relay has no such system configured
+    -- (REDIS_URL, RABBITMQ_URL or S3_BUCKET empty), so nothing left the database.
     status text not null default 'pending',
+    -- At most 100 (outbox_attempts_range): integer is plenty.
+    -- squawk-ignore prefer-bigint-over-int
     attempts integer not null default 0,
+    -- squawk-ignore prefer-bigint-over-int
     max_attempts integer not null default 8,
     available_at timestamptz not null default now(),
     locked_at timestamptz,
@@ -28,7 +33,10 @@ create table if not exists app_private.outbox (
     constraint outbox_channel_known check (
         channel in ('payment', 'shipping', 'email', 'redis', 'rabbitmq', 'storage')
     ),
-    constraint outbox_status_known check (status in ('pending', 'delivered', 'dead')),
+    constraint outbox_status_known check (
+        status in ('pending', 'delivered', 'dead', 'skipped')
+    ),
+    constraint outbox_attempts_range check (attempts >= 0 and max_attempts between 1 and 100),
     constraint outbox_idempotency_key_length check (length(idempotency_key) between 1 and 200)
 );
 
@@ -39,6 +47,14 @@ on app_private.outbox (channel, idempotency_key);
 create index if not exists outbox_pending
 on app_private.outbox (channel, available_at, id)
 where status = 'pending' and locked_at is null;
+-- Claimed rows, for the release of locks a crashed relay left behind.
+create index if not exists outbox_locked
+on app_private.outbox (locked_at)
+where status = 'pending' and locked_at is not null;
+
+-- No client policy: only the owner (the relay, the security definer functions)
+-- reads or writes the outbox.
+alter table app_private.outbox enable row level security;
 
 -- migrate:down
 set lock_timeout = '5s';

@@ -1,4 +1,5 @@
-"""The generated SQL CORE (PostgreSQL) works the minute it is generated."""
+"""The generated SQL projects on PostgreSQL (CORE, and FULL which contains it) work the
+minute they are generated: what CORE promises holds in both."""
 
 from __future__ import annotations
 
@@ -21,8 +22,16 @@ LOCAL = {"DATABASE_URL": ""}
 HELP_LINE = re.compile(r"  (?P<target>[a-z][a-z-]*) +(?P<what>\S.*)")
 
 
+@pytest.fixture(scope="module", params=["CORE", "FULL"])
+def project(request: pytest.FixtureRequest, rendered: dict) -> Path:
+    require("uv")
+    require("pg_prove")
+    return rendered["sql", request.param]
+
+
 @pytest.fixture(scope="module")
-def project(rendered: dict) -> Path:
+def core_project(rendered: dict) -> Path:
+    """For what does not depend on the tier: the development cluster, roles across projects."""
     require("uv")
     require("pg_prove")
     return rendered["sql", "CORE"]
@@ -94,8 +103,9 @@ select 'after=' || count(*) from api_v1.users;
 
 
 def test_two_projects_share_a_cluster_without_sharing_roles(
-    project: Path, tmp_path_factory: pytest.TempPathFactory
+    core_project: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    project = core_project
     # Roles belong to the whole cluster: load two projects into two databases of one
     # server (the first project's development cluster) and check that neither one's
     # client roles reach the other's API.
@@ -138,7 +148,8 @@ def test_two_projects_share_a_cluster_without_sharing_roles(
         run("make", "clean", cwd=project, env=LOCAL, check=False)
 
 
-def test_the_development_cluster_lives_where_the_settings_say(project: Path) -> None:
+def test_the_development_cluster_lives_where_the_settings_say(core_project: Path) -> None:
+    project = core_project
     # A folder the cluster's user can enter, also when this runs as root.
     data = Path(tempfile.mkdtemp(prefix="devpg.", dir="/tmp")) / "data"
     data.parent.chmod(0o755)

@@ -23,17 +23,14 @@
 -- Every one of them is idempotent: the relay delivers at least once, a worker
 -- may run a job twice, a client retries. Each locks the order first, so
 -- changes to one order happen one at a time, and decides from its status.
--- What leaves the database goes to the outbox with a key derived from the
--- order (order-<id>-charge, -refund, -shipment), so it leaves once; jobs and
+-- What leaves the database goes to the outbox through the integrations'
+-- requests (app.request_payment, app.request_refund, app.request_shipment in
+-- integrations/external_apis/), keyed by the order (order-<id>-charge,
+-- -refund, -shipment), so it leaves once; the shipment request carries the
+-- address {user_id, name}. Jobs: orders.process {order_id} on queue orders,
+-- notify.order_status {order_id, status} on queue notifications. Jobs and
 -- outbox rows carry the trace of the call that placed the order.
 -- Orders are in the currency of the setting currency (default USD).
--- Outbox payloads (what the relay's adapters receive):
---   payment/charge           {order_id, user_id, amount, currency}
---   payment/refund           {order_id, amount, currency, payment_reference}
---   shipping/create_shipment {order_id, address: {user_id, name},
---                             lines: [{product_id, quantity}]}
--- Jobs: orders.process {order_id} on queue orders; notify.order_status
--- {order_id, status} on queue notifications.
 
 -- pending         -> paid, payment_failed, cancelled
 -- paid            -> processing, cancelled (refunded)
@@ -256,35 +253,39 @@ begin
 end;
 $$;
 
-create or replace function app.order_payment_key(order_id bigint, action text)
-returns text
-language sql
-immutable
-set search_path = pg_catalog, pg_temp
-as $$
-    select format('order-%s-%s', order_id, action)
-$$;
-
-create or replace function app.request_refund(o app_private.orders)
+-- Paid: the reference kept, and the job that processes the order.
+create or replace function app.mark_order_paid(o app_private.orders, reference text)
 returns void
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-    perform app.outbox_enqueue(
-        'payment', 'refund',
-        jsonb_build_object(
-            'order_id', o.id, 'amount', o.total, 'currency', o.currency,
-            'payment_reference', o.payment_reference
-        ),
-        app.order_payment_key(o.id, 'refund')
+    perform app.order_update(o.id, 'paid', payment_reference => reference);
+    perform app.enqueue_job(
+        'orders.process', jsonb_build_object('order_id', o.id), 'orders',
+        job_key => 'orders.process:' || o.id
     );
 end;
 $$;
 
--- A pending order asks for its charge (again: the same outbox row). An order
--- already paid is returned as it is; a cancelled or failed one cannot be paid.
+-- Money taken for an order is given back (nothing to give back for a free one).
+create or replace function app.refund_order(o app_private.orders)
+returns void
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if o.total > 0 then
+        perform app.request_refund(o.id, o.payment_reference, o.total);
+    end if;
+end;
+$$;
+
+-- A pending order asks for its charge (again: the same outbox row); a free
+-- one is paid at once. An order already paid is returned as it is; a
+-- cancelled or failed one cannot be paid.
 create or replace function app.pay_order(order_id bigint)
 returns app_private.orders
 language plpgsql
@@ -304,13 +305,12 @@ begin
         perform app.raise_error('UA019', format('%s -> paid', o.status));
     end if;
     perform app.resume_order_trace(o);
-    perform app.outbox_enqueue(
-        'payment', 'charge',
-        jsonb_build_object(
-            'order_id', o.id, 'user_id', o.user_id, 'amount', o.total, 'currency', o.currency
-        ),
-        app.order_payment_key(o.id, 'charge')
-    );
+    if o.total = 0 then
+        -- Nothing to charge.
+        perform app.mark_order_paid(o, 'free');
+        return app.order_find(o.id);
+    end if;
+    perform app.request_payment(o.id, o.total, o.currency);
     return o;
 end;
 $$;
@@ -340,7 +340,7 @@ begin
         perform app.release_order_stock(o.id);
     end if;
     if o.status = 'paid' then
-        perform app.request_refund(o);
+        perform app.refund_order(o);
     end if;
     perform app.log(
         'info', 'order_cancelled', jsonb_build_object('order_id', o.id, 'was', o.status)
@@ -372,17 +372,13 @@ begin
     end if;
     perform app.resume_order_trace(o);
     if o.status = 'pending' and succeeded then
-        perform app.order_update(o.id, 'paid', payment_reference => reference);
-        perform app.enqueue_job(
-            'orders.process', jsonb_build_object('order_id', o.id), 'orders',
-            job_key => 'orders.process:' || o.id
-        );
+        perform app.mark_order_paid(o, reference);
     elsif o.status = 'pending' then
         perform app.order_update(o.id, 'payment_failed', payment_reference => reference);
         perform app.release_order_stock(o.id);
     elsif succeeded and o.status in ('cancelled', 'payment_failed') then
         o := app.order_update(o.id, o.status, payment_reference => reference);
-        perform app.request_refund(o);
+        perform app.refund_order(o);
     end if;
 end;
 $$;
@@ -413,21 +409,12 @@ begin
         perform app.inventory_ship(line.product_id, line.quantity);
     end loop;
     customer := app.user_find_by_id(o.user_id);
-    perform app.outbox_enqueue(
-        'shipping', 'create_shipment',
+    -- The profile has no postal address yet: the user's id and name.
+    perform app.request_shipment(
+        o.id,
         jsonb_build_object(
-            'order_id', o.id,
-            -- The profile has no postal address yet: the user's id and name.
-            'address', jsonb_build_object('user_id', o.user_id, 'name', customer.full_name),
-            'lines', (
-                select jsonb_agg(
-                    jsonb_build_object('product_id', l.product_id, 'quantity', l.quantity)
-                    order by l.product_id
-                )
-                from app.order_lines_of(o.id) as l
-            )
-        ),
-        app.order_payment_key(o.id, 'shipment')
+            'address', jsonb_build_object('user_id', o.user_id, 'name', customer.full_name)
+        )
     );
 end;
 $$;

@@ -1,7 +1,7 @@
 -- Integration: the order service with its tables: reservation, idempotency,
 -- and each step of an order's life, each one safe to run twice.
 begin;
-select plan(60);
+select plan(64);
 
 select app.set_setting('jwt_secret', repeat('k', 40));
 select id as ann_id from app.register_user('ann@example.com', 'correct horse', 'Ann') \gset
@@ -172,14 +172,14 @@ select throws_ok(
 select app.pay_order(:o1_id);
 select app.pay_order(:o1_id);
 select results_eq(
-    format($$select action, idempotency_key, payload from app_private.outbox
-             where channel = 'payment' and payload ->> 'order_id' = '%s'$$, :o1_id),
     format(
-        $$values ('charge', 'order-%s-charge',
-        '{"order_id": %s, "user_id": %s, "amount": 151.18, "currency": "USD"}'::jsonb)$$,
-        :o1_id, :o1_id, :ann_id
+        $$select action, idempotency_key, (payload ->> 'amount')::numeric, payload ->> 'currency'
+          from app_private.outbox
+          where channel = 'payment' and payload ->> 'order_id' = '%s'$$,
+        :o1_id
     ),
-    'paying asks for the charge once, however often it is called'
+    format($$values ('charge', 'order-%s-charge', 151.18, 'USD')$$, :o1_id),
+    'paying asks for the charge of the total once, however often it is called'
 );
 select is(
     (
@@ -218,13 +218,19 @@ select is(
 select is(pg_temp.stock(:lamp), '3/3', 'its lamps left the warehouse, once');
 select is(pg_temp.stock(:desk), '2/1', 'its desk left the warehouse, once');
 select results_eq(
-    format($$select action, idempotency_key, payload from app_private.outbox
-             where channel = 'shipping' and payload ->> 'order_id' = '%s'$$, :o1_id),
-    format($$values ('create_shipment', 'order-%s-shipment',
-        jsonb_build_object('order_id', %s, 'address', '{"user_id": %s, "name": "Ann"}'::jsonb,
-            'lines', '[{"product_id": %s, "quantity": 2}, {"product_id": %s, "quantity": 1}]'::jsonb))
-    $$, :o1_id, :o1_id, :ann_id, :lamp, :desk),
-    'a shipment is requested once, to the customer'
+    format(
+        $$select action, idempotency_key, payload -> 'address',
+            jsonb_path_query_array(payload, '$.lines[*].quantity')
+          from app_private.outbox
+          where channel = 'shipping' and payload ->> 'order_id' = '%s'$$,
+        :o1_id
+    ),
+    format(
+        $$values ('create_shipment', 'order-%s-shipment',
+            '{"user_id": %s, "name": "Ann"}'::jsonb, '[2, 1]'::jsonb)$$,
+        :o1_id, :ann_id
+    ),
+    'a shipment of the lines is requested once, to the customer'
 );
 select throws_ok(
     format('select app.cancel_order(%s)', :o1_id), 'UA019',
@@ -338,12 +344,13 @@ select app.cancel_order(:o4_id);
 select is(pg_temp.stock(:desk), '2/1', 'a paid order cancelled gives its stock back');
 select results_eq(
     format(
-        $$select action, idempotency_key, payload from app_private.outbox
-             where channel = 'payment' and action = 'refund' and payload ->> 'order_id' = '%s'$$,
+        $$select action, idempotency_key, (payload ->> 'amount')::numeric,
+            payload ->> 'payment_reference'
+          from app_private.outbox
+          where channel = 'payment' and action = 'refund' and payload ->> 'order_id' = '%s'$$,
         :o4_id
     ),
-    format($$values ('refund', 'order-%s-refund', '{"order_id": %s, "amount": 108.00,
-        "currency": "USD", "payment_reference": "ch_4"}'::jsonb)$$, :o4_id, :o4_id),
+    format($$values ('refund', 'order-%s-refund', 108.00, 'ch_4')$$, :o4_id),
     'a paid order cancelled is refunded, once'
 );
 select lives_ok(
@@ -358,6 +365,36 @@ select is(
     'and leaves it cancelled'
 );
 
+-- A free order -------------------------------------------------------------
+select id as gift from app.create_product('GIFT-1', 'Sticker', 0, 10) \gset
+select id as o6_id
+from app.place_order(
+    :ann_id, format('[{"product_id": %s, "quantity": 1}]', :gift)::jsonb, 'key-10'
+) \gset
+select is((app.pay_order(:o6_id)).status, 'paid', 'a free order is paid at once');
+select is(
+    (
+        select count(*)::int from app_private.outbox
+        where payload ->> 'order_id' = :'o6_id'
+    ), 0,
+    'with no charge asked'
+);
+select is(
+    (
+        select count(*)::int from app_private.jobs
+        where task = 'orders.process' and payload ->> 'order_id' = :'o6_id'
+    ), 1,
+    'and is queued for processing'
+);
+select app.cancel_order(:o6_id);
+select is(
+    (
+        select count(*)::int from app_private.outbox
+        where payload ->> 'order_id' = :'o6_id'
+    ), 0,
+    'cancelled, it needs no refund'
+);
+
 -- Expiring ------------------------------------------------------------------
 select id as o5_id
 from app.place_order(
@@ -365,11 +402,12 @@ from app.place_order(
     'key-9'
 ) \gset
 select is(app.expire_unpaid_orders('1 hour'), 0, 'a fresh order does not expire');
--- Make the order two hours old (the timestamps trigger keeps created_at).
-alter table app_private.orders disable trigger touch_timestamps;
+-- Make the order two hours old: the timestamps trigger keeps created_at, so
+-- triggers are off for this one update.
+set local session_replication_role = replica;
 update app_private.orders set created_at = now() - interval '2 hours'
 where id = :o5_id;
-alter table app_private.orders enable trigger touch_timestamps;
+set local session_replication_role = origin;
 select is(app.expire_unpaid_orders('1 hour'), 1, 'an unpaid order older than that expires');
 select is(app.expire_unpaid_orders('1 hour'), 0, 'once');
 select is(

@@ -32,6 +32,7 @@ CONNECT_TIMEOUT_SECONDS = 3
 STATEMENT_TIMEOUT_MS = 5000
 JSON = "application/json"
 PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
+FAILED = {"status": "fail"}
 
 #: An answer: HTTP status, content type, body.
 Answer = tuple[int, str, bytes]
@@ -83,7 +84,7 @@ def answer(database_url: str, path: str) -> Answer:
             return route(conn)
     except psycopg.Error as error:
         log.warning("%s: database unavailable (%s)", path, type(error).__name__)
-        down = {"status": "fail", "checks": {"database": {"status": "fail"}}}
+        down = {"status": "fail", "checks": dict(database=FAILED)}
         return 503, JSON, json.dumps(down).encode()
 
 

@@ -30,7 +30,8 @@ provider "aws" {
 }
 
 locals {
-  name = "${var.project}-${var.environment}"
+  # Every name derives from this one; ElastiCache takes 40 characters at most.
+  name = trimsuffix(substr("${var.project}-${var.environment}", 0, 40), "-")
 }
 
 # --- Network access: only the application's subnets reach the database and Redis ---

@@ -82,10 +82,11 @@ resource "aws_db_parameter_group" "main" {
   }
 
   # pg_cron runs the recurring jobs of background/scheduler.sql, in the application's
-  # database. Loaded at start: applied at the next reboot.
+  # database (RDS preloads pg_stat_statements by default: kept). Loaded at start: applied
+  # at the next reboot.
   parameter {
     name         = "shared_preload_libraries"
-    value        = "pg_cron"
+    value        = "pg_stat_statements,pg_cron"
     apply_method = "pending-reboot"
   }
 

@@ -65,7 +65,9 @@ def psql(project: Path, env: dict[str, str], script: str) -> str:
 
 
 def query(project: Path, env: dict[str, str], sql: str) -> str:
-    return psql(project, env, f"\\pset tuples_only on\n\\pset format unaligned\n{sql}\n").strip()
+    return psql(
+        project, env, f"\\set QUIET on\n\\pset tuples_only on\n\\pset format unaligned\n{sql}\n"
+    ).strip()
 
 
 def test_an_order_goes_from_the_call_to_shipping_with_one_trace(

@@ -1,8 +1,8 @@
 -- Health checks, for a load balancer or an orchestrator (api_v1.health()).
 --
---   app.liveness() -> jsonb    {status, checks: {database}}: the server answers
---   app.readiness() -> jsonb   {status, checks: {migrations, queue, outbox,
---                              replication}}, each check {status, ...details}
+--   app.liveness() -> jsonb    {status, checks}: the server answers (check: database)
+--   app.readiness() -> jsonb   {status, checks}, checks: migrations, queue,
+--                              outbox, replication, each {status, ...details}
 --   app.expected_migrations() -> version   every migration this code needs
 --   app.health_seconds(key, fallback) -> numeric   a threshold setting
 --

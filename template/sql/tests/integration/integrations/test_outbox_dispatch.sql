@@ -103,7 +103,7 @@ select is(
 
 -- A shipment.
 delete from calls;
-select app.request_shipment(900003, '{"address": {"city": "Lyon"}}');
+select app.request_shipment(900003, '{"address": {"city": "Lyon"} }');
 select app.outbox_delivered(
     (
         select id from app_private.outbox

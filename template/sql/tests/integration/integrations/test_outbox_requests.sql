@@ -57,7 +57,7 @@ select is(
 );
 
 -- Shipping: the lines of the order go with the request.
-select app.request_shipment(900104, '{"address": {"city": "Lyon"}}');
+select app.request_shipment(900104, '{"address": {"city": "Lyon"} }');
 select is(
     (
         select row(channel, action, payload -> 'address' ->> 'city', payload -> 'lines')::text
@@ -92,8 +92,8 @@ select is(
         where idempotency_key = current_setting('test.event')
     ),
     array[
-        '{"routing_key": "order.shipped", "message": {"order_id": 7}}'::jsonb,
-        '{"channel": "order.shipped", "message": {"order_id": 7}}'::jsonb
+        '{"routing_key": "order.shipped", "message": {"order_id": 7} }'::jsonb,
+        '{"channel": "order.shipped", "message": {"order_id": 7} }'::jsonb
     ],
     'each copy says where it goes'
 );

@@ -241,7 +241,8 @@ def test_http_shipping_gives_the_tracking_number(
 def test_an_unconfigured_channel_is_skipped_not_left_pending(
     db: psycopg.Connection, unique: str, relay_for: Any
 ) -> None:
-    row = enqueue(db, "redis", "publish", {"channel": "c", "message": {}}, f"{unique}-r")
+    empty: dict[str, object] = {}
+    row = enqueue(db, "redis", "publish", {"channel": "c", "message": empty}, f"{unique}-r")
     relay_for(Settings(), ["redis"]).drain()
     skipped = outbox_row(db, row)
     assert skipped["status"] == "skipped"

@@ -7,6 +7,8 @@ import yaml
 
 from tests.conftest import render, run
 
+pytestmark = pytest.mark.copier
+
 
 def answers_of(project: Path) -> dict:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())

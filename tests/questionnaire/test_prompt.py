@@ -14,6 +14,8 @@ import yaml
 from tests.cells import CELLS
 from tests.conftest import BUILT, NOT_BUILT, TEMPLATE, files_of
 
+pytestmark = pytest.mark.copier
+
 CLEAR_LINE = "\x15"  # Ctrl-U: drop the pre-filled default
 DOWN = "\x1b[B"
 

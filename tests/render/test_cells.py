@@ -36,6 +36,7 @@ def project(request: pytest.FixtureRequest, rendered: dict) -> Path:
     return rendered[request.param]
 
 
+@pytest.mark.copier
 def test_no_unrendered_jinja_in_paths(project: Path) -> None:
     leftovers = [str(path) for path in files_of(project) if JINJA_LEFTOVER.search(str(path))]
     assert leftovers == []
@@ -150,6 +151,7 @@ def test_readme_installs_copier_before_using_it(cell: tuple[str, str], rendered:
 
 
 @pytest.mark.parametrize("stack", CELLS.stacks)
+@pytest.mark.copier
 def test_after_copy_message_says_what_make_run_does(
     stack: str, tmp_path: Path, rendered: dict
 ) -> None:
@@ -173,6 +175,7 @@ def test_after_copy_message_says_what_make_run_does(
         assert run_help and said[1].lower() in run_help[1].lower(), (cell, said[0], run_help)
 
 
+@pytest.mark.copier
 def test_after_copy_message_warns_when_updates_cannot_work(tmp_path: Path) -> None:
     """A relative template path, or a project inside the template's clone, cannot be updated."""
     relative = copier("copy", "--trust", "--defaults", ".", tmp_path / "a", cwd=TEMPLATE)

@@ -2,7 +2,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import TEMPLATE, copier
+
+pytestmark = pytest.mark.copier
 
 
 def test_copy_without_trust_is_refused(tmp_path: Path) -> None:

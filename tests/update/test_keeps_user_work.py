@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import commit_all
 from tests.update.conftest import (
     TemplateClone,
@@ -12,6 +14,8 @@ from tests.update.conftest import (
     generate,
     update,
 )
+
+pytestmark = pytest.mark.copier
 
 SERVICES = "template/python/src/{{ package_name }}/services.py"
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import TEMPLATE, commit_all, git, run
 from tests.update.conftest import NEXT, TemplateClone, conflict_leftovers, generate, update
+
+pytestmark = pytest.mark.copier
 
 PACKAGE = "template/python/src/{{ package_name }}"
 MVP_PACKAGE = "template/tiers/python/MVP/src/{{ package_name }}"

@@ -86,7 +86,14 @@ def test_growing_a_tier_keeps_user_work(step, template_clone: TemplateClone, tmp
     run("make", "test", cwd=project)
 
 
-@pytest.mark.parametrize("step", STEPS, ids=map(step_id, STEPS))
+@pytest.mark.parametrize(
+    "step",
+    # How copier reports a refusing migration: the same for every step, so one under min copier.
+    [
+        pytest.param(step, id=step_id(step), marks=[pytest.mark.copier] if i == 0 else [])
+        for i, step in enumerate(STEPS)
+    ],
+)
 def test_shrinking_a_tier_is_refused_unless_allowed(
     step, template_clone: TemplateClone, tmp_path: Path
 ):

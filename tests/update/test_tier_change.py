@@ -81,9 +81,9 @@ def test_growing_a_tier_keeps_user_work(step, template_clone: TemplateClone, tmp
     assert settings((fresh / ".env").read_text()) <= settings(grown_env)
     for key in settings((fresh / ".env").read_text()) - settings(env):
         assert re.search(rf"uts: \.env lacked .*\b{key}\b", proc.stderr), key
-    # The grown project works at once.
-    run("make", "lint", cwd=project)
-    run("make", "test", cwd=project)
+    # The grown project is the fresh render byte for byte (above), plus the user's files and
+    # a .env that has every setting: the fresh render's own tests and linters
+    # (tests/projects/) are what prove it works.
 
 
 @pytest.mark.parametrize(

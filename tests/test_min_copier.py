@@ -77,3 +77,16 @@ def test_copier_behaviour_holds_with_min_copier_version(group: str) -> None:
             cwd=TEMPLATE,
         ).stdout
     )
+
+
+def test_every_copier_marked_test_is_in_a_group() -> None:
+    """A test marked `copier` outside every group would never run under the minimum copier."""
+    groups = [TEMPLATE / path for paths in GROUPS.values() for path in paths]
+    marked = [
+        path
+        for path in (TEMPLATE / "tests").rglob("test_*.py")
+        if "pytest.mark.copier" in path.read_text() and path.name != "test_min_copier.py"
+    ]
+    assert marked
+    outside = [p for p in marked if not any(p == g or g in p.parents for g in groups)]
+    assert outside == []

@@ -269,6 +269,24 @@ begin
 end;
 $$;
 
+-- The order, locked until the transaction ends so that concurrent calls
+-- (a relay retrying, a customer cancelling) take turns; UA018 when none.
+create or replace function app.order_lock_existing(order_id bigint)
+returns app_private.orders
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    o app_private.orders := app.order_lock(order_id);
+begin
+    if o.id is null then
+        perform app.raise_error('UA018', order_id::text);
+    end if;
+    return o;
+end;
+$$;
+
 -- Money taken for an order is given back (nothing to give back for a free one).
 create or replace function app.refund_order(o app_private.orders)
 returns void
@@ -293,11 +311,8 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    o app_private.orders := app.order_lock(order_id);
+    o app_private.orders := app.order_lock_existing(order_id);
 begin
-    if o.id is null then
-        perform app.raise_error('UA018', order_id::text);
-    end if;
     if o.status in ('paid', 'processing', 'shipped', 'delivered') then
         return o;
     end if;
@@ -324,12 +339,9 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    o app_private.orders := app.order_lock(order_id);
+    o app_private.orders := app.order_lock_existing(order_id);
     cancelled app_private.orders;
 begin
-    if o.id is null then
-        perform app.raise_error('UA018', order_id::text);
-    end if;
     if o.status = 'cancelled' then
         return o;
     end if;
@@ -365,11 +377,8 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    o app_private.orders := app.order_lock(order_id);
+    o app_private.orders := app.order_lock_existing(order_id);
 begin
-    if o.id is null then
-        perform app.raise_error('UA018', order_id::text);
-    end if;
     perform app.resume_order_trace(o);
     if o.status = 'pending' and succeeded then
         perform app.mark_order_paid(o, reference);
@@ -393,13 +402,10 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    o app_private.orders := app.order_lock(order_id);
+    o app_private.orders := app.order_lock_existing(order_id);
     customer app_private.users;
     line app_private.order_lines;
 begin
-    if o.id is null then
-        perform app.raise_error('UA018', order_id::text);
-    end if;
     if o.status in ('processing', 'shipped', 'delivered', 'cancelled') then
         return;
     end if;
@@ -428,11 +434,8 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    o app_private.orders := app.order_lock(order_id);
+    o app_private.orders := app.order_lock_existing(order_id);
 begin
-    if o.id is null then
-        perform app.raise_error('UA018', order_id::text);
-    end if;
     if o.status in ('shipped', 'delivered') then
         return;
     end if;

@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import clean_env, parse_wrk  # noqa: E402
 from tests.conftest import render  # noqa: E402
 from tests.projects.serving import free_port, process_group, request  # noqa: E402
 
@@ -49,15 +51,9 @@ REFERENCE_COMMAND = (
     "alembic upgrade head >/dev/null && python app/initial_data.py >/dev/null && "
     f"exec uvicorn app.main:app {UVICORN_FLAGS}"
 )
-OUR_COMMAND = f"python -m scripts.init_db >/dev/null && exec uvicorn {PACKAGE}.main:app {UVICORN_FLAGS}"
-
-
-def clean_env() -> dict[str, str]:
-    """The bench's environment without anything that would redirect a project."""
-    env = dict(os.environ)
-    for name in ("VIRTUAL_ENV", "DATABASE_URL", "TEST_DATABASE_URL", "REDIS_URL"):
-        env.pop(name, None)
-    return env
+OUR_COMMAND = (
+    f"python -m scripts.init_db >/dev/null && exec uvicorn {PACKAGE}.main:app {UVICORN_FLAGS}"
+)
 
 
 def pg_bin() -> Path:
@@ -81,7 +77,19 @@ def postgres(databases: list[str]) -> Iterator[int]:
             shutil.chown(tmp, "postgres")
             run_as = ["runuser", "-u", "postgres", "--"]
         subprocess.run(
-            [*run_as, bindir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"],
+            [
+                *run_as,
+                bindir / "initdb",
+                "-D",
+                data,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ],
             check=True,
             capture_output=True,
         )
@@ -90,14 +98,34 @@ def postgres(databases: list[str]) -> Iterator[int]:
             "-c fsync=off -c synchronous_commit=off"
         )
         subprocess.run(
-            [*run_as, bindir / "pg_ctl", "-D", data, "-l", f"{tmp}/log", "-w", "-o", options, "start"],
+            [
+                *run_as,
+                bindir / "pg_ctl",
+                "-D",
+                data,
+                "-l",
+                f"{tmp}/log",
+                "-w",
+                "-o",
+                options,
+                "start",
+            ],
             check=True,
             capture_output=True,
         )
         try:
             for name in databases:
                 subprocess.run(
-                    [bindir / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", name],
+                    [
+                        bindir / "createdb",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "-U",
+                        "postgres",
+                        name,
+                    ],
                     check=True,
                 )
             yield port
@@ -107,34 +135,91 @@ def postgres(databases: list[str]) -> Iterator[int]:
             )
 
 
+@contextmanager
+def redis() -> Iterator[str]:
+    """A throwaway redis-server on loopback (FULL's rate limits and lockouts); yields its URL."""
+    if shutil.which("redis-server") is None:
+        sys.exit("redis-server not found (apt-get install redis-server)")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="bench-redis.") as tmp:
+        proc = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                tmp,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(100):
+                if (
+                    subprocess.run(
+                        ["redis-cli", "-p", str(port), "ping"], capture_output=True
+                    ).stdout.strip()
+                    == b"PONG"
+                ):
+                    break
+                subprocess.run(["sleep", "0.1"])
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            proc.terminate()
+            proc.wait()
+
+
 @dataclass
 class Server:
     name: str
-    base: str
     user_url: str
     trivial_url: str
     auth: str
+    pgid: int
     results: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
 
+def cpu_seconds(pgid: int) -> float:
+    """User and system CPU of every process in the server's process group so far."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # pgrp, after the state and the parent
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def started(cwd: Path, command: list[str], env: dict[str, str], port: int, probe: str) -> Iterator[str]:
+def started(
+    cwd: Path, command: list[str], env: dict[str, str], port: int, probe: str
+) -> Iterator[tuple[str, int]]:
+    """The server command in its own process group; yields its URL and group id once
+    `probe` answers 200."""
     base = f"http://127.0.0.1:{port}"
-    log = Path(tempfile.mkstemp(prefix="bench-serve.", suffix=".log")[1])
-    with process_group(command, cwd, env, log) as proc:
+    with (
+        tempfile.NamedTemporaryFile(prefix="bench-serve.", suffix=".log") as log,
+        process_group(command, cwd, env, Path(log.name)) as proc,
+    ):
         for _ in range(600):
             if proc.poll() is not None:
-                sys.exit(f"{command} exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+                sys.exit(f"{command} exited {proc.returncode}:\n{Path(log.name).read_text()}")
             try:
                 if request(base + probe)[0] == 200:
                     break
             except OSError:
                 pass
-            subprocess.run(["sleep", "0.2"])
+            time.sleep(0.2)
         else:
-            sys.exit(f"{command} did not answer:\n{log.read_text()[-3000:]}")
-        yield base
-    log.unlink(missing_ok=True)
+            sys.exit(f"{command} did not answer:\n{Path(log.name).read_text()}")
+        yield base, proc.pid
 
 
 def login(base: str, path: str, email: str, password: str) -> str:
@@ -144,21 +229,25 @@ def login(base: str, path: str, email: str, password: str) -> str:
     return f"Bearer {token['access_token']}"
 
 
-def start_ours(stack: ExitStack, project: Path, db_port: int) -> Server:
+def start_ours(stack: ExitStack, project: Path, db_port: int, redis_url: str | None) -> Server:
     port = free_port()
     env = {
         **clean_env(),
         "DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:{db_port}/ours",
         "LOG_LEVEL": "WARNING",
+        # FULL: the limiter runs on every request, but one client's load must not be refused
+        **(
+            {"REDIS_URL": redis_url, "RATE_LIMIT_DEFAULT": "1000000000/minute"} if redis_url else {}
+        ),
     }
     command = ["uv", "run", "bash", "-c", OUR_COMMAND.format(port=port)]
-    base = stack.enter_context(started(project, command, env, port, "/health"))
+    base, pgid = stack.enter_context(started(project, command, env, port, "/health"))
     user = {"email": "load@example.com", "password": "load test password"}
     status, body = request(f"{base}/api/v1/auth/register", "POST", user)
     if status != 201:
         sys.exit(f"register failed: {status} {body}")
     auth = login(base, "/api/v1/auth/login", user["email"], user["password"])
-    return Server("ours", base, f"{base}/api/v1/users/me", f"{base}/health", auth)
+    return Server("ours", f"{base}/api/v1/users/me", f"{base}/health", auth, pgid)
 
 
 def start_reference(
@@ -180,83 +269,93 @@ def start_reference(
         "SENTRY_DSN": "",
     }
     uv = ["uv", "run", *(["--python", python] if python else []), "bash", "-c"]
-    base = stack.enter_context(
-        started(backend, [*uv, command.format(port=port)], env, port, "/api/v1/utils/health-check/")
+    health = "/api/v1/utils/health-check/"
+    base, pgid = stack.enter_context(
+        started(backend, [*uv, command.format(port=port)], env, port, health)
     )
     auth = login(base, "/api/v1/login/access-token", "admin@example.com", password)
-    return Server(
-        "reference",
-        base,
-        f"{base}/api/v1/users/me",
-        f"{base}/api/v1/utils/health-check/",
-        auth,
-    )
+    return Server("reference", f"{base}/api/v1/users/me", base + health, auth, pgid)
 
 
-def seconds(value: str) -> float:
+def milliseconds(value: str) -> float:
+    if value == "?":
+        return float("nan")
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+    return float(number) * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
 
 
 def wrk(url: str, auth: str, connections: int, duration: int) -> dict[str, float]:
-    threads = min(2, connections)
-    out = subprocess.run(
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
-         "-H", f"Authorization: {auth}", url],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    socket_line = next((ln for ln in out.splitlines() if "Socket errors:" in ln), "")
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", socket_line))
+    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections)]
+    command += ["-d", f"{duration}s", "--latency", "-H", f"Authorization: {auth}", url]
+    figures = parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
     return {
-        "rps": float(rps.group(1)) if rps else 0.0,
-        "p99": seconds(p99.group(1)) * 1000 if p99 else float("nan"),
-        "errors": errors + (int(non2xx.group(1)) if non2xx else 0),
+        "rps": float(figures["rps"]),
+        "p99": milliseconds(figures["p99"]),
+        "errors": int(figures["non2xx"]) + int(figures["socket_errors"]),
+        "requests": int(figures["requests"]),
     }
 
 
-def measure(servers: list[Server], key: str, url_of, connections: int, args) -> None:
+def measure(servers: list[Server], key: str, connections: int, args: argparse.Namespace) -> None:
+    """`args.rounds` runs per server, alternating which goes first: a machine that drifts
+    weighs on both alike. Each run follows a short warm-up (pool filled, caches hot)."""
     for round_ in range(args.rounds):
-        # alternate who goes first, so a drifting machine weighs on both alike
-        for server in servers if round_ % 2 == 0 else list(reversed(servers)):
-            url = url_of(server)
-            wrk(url, server.auth, connections, 2)  # warm up: pool filled, caches hot
-            server.results.setdefault(key, []).append(wrk(url, server.auth, connections, args.duration))
+        for server in servers if round_ % 2 == 0 else servers[::-1]:
+            url = server.trivial_url if key.startswith("no database") else server.user_url
+            wrk(url, server.auth, connections, 2)
+            before = cpu_seconds(server.pgid)
+            run = wrk(url, server.auth, connections, args.duration)
+            run["cpu_ms"] = (cpu_seconds(server.pgid) - before) * 1000 / max(run["requests"], 1)
+            server.results.setdefault(key, []).append(run)
 
 
-def summary(runs: list[dict[str, float]]) -> tuple[float, float, float, int]:
-    rates = [r["rps"] for r in runs]
-    return (
-        max(rates),
-        statistics.median(rates),
-        max(r["p99"] for r in runs),
-        int(sum(r["errors"] for r in runs)),
-    )
+def summary(runs: list[dict[str, float]]) -> dict[str, float]:
+    rates = [run["rps"] for run in runs]
+    return {
+        "best": max(rates),
+        "median": statistics.median(rates),
+        "p99": max(run["p99"] for run in runs),
+        "errors": sum(run["errors"] for run in runs),
+        "cpu_ms": statistics.median(run["cpu_ms"] for run in runs),
+    }
 
 
 def report(servers: list[Server], keys: list[str]) -> None:
-    print(f"\n{'route / connections':<24} {'server':<10} {'best req/s':>10} {'median':>8} "
-          f"{'worst p99':>10} {'errors':>7}")
+    print(
+        f"\n{'route, connections':<20} {'server':<10} {'best req/s':>10} {'median':>8} "
+        f"{'worst p99':>10} {'errors':>7} {'server CPU/req':>15}"
+    )
     for key in keys:
+        medians = []
         for server in servers:
-            best, median, p99, errors = summary(server.results[key])
-            print(f"{key:<24} {server.name:<10} {best:>10.0f} {median:>8.0f} {p99:>8.1f}ms {errors:>7}")
-        if len(servers) == 2:
-            ours, ref = (summary(s.results[key])[1] for s in servers)
-            print(f"{key:<24} {'ratio':<10} {ours / ref if ref else float('inf'):>10.2f}  (medians, ours / reference)")
-    ours = servers[0]
-    user_keys = [k for k in keys if k.startswith("users/me")]
-    rates = {k: summary(ours.results[k])[1] for k in user_keys}
-    print(f"\nours, users/me median req/s by connections: "
-          + ", ".join(f"{k.split()[-1]}: {v:.0f}" for k, v in rates.items()))
-    if len(servers) == 2:
-        ref_best = max(summary(servers[1].results[k])[0] for k in user_keys)
-        at64 = [k for k in user_keys if k.endswith(" 64")]
-        if at64:
-            ratio = summary(ours.results[at64[0]])[1] / ref_best if ref_best else float("inf")
-            print(f"ours at 64 connections / reference's best at any concurrency: {ratio:.2f}")
+            row = summary(server.results[key])
+            medians.append(row["median"])
+            stalled = "  stalled: no answer" if row["best"] == 0 else ""
+            print(
+                f"{key:<20} {server.name:<10} {row['best']:>10.0f} {row['median']:>8.0f} "
+                f"{row['p99']:>8.1f}ms {row['errors']:>7.0f} {row['cpu_ms']:>13.2f}ms{stalled}"
+            )
+        if len(servers) == 2 and medians[1]:
+            ratio = medians[0] / medians[1]
+            print(f"{key:<20} {'ratio':<10} {ratio:>10.2f}  (medians, ours / reference)")
+    ours = {key: summary(servers[0].results[key]) for key in keys}
+    users = [key for key in keys if key.startswith("users/me")]
+    rates = ", ".join(f"{key.split()[-1]}: {ours[key]['median']:.0f}" for key in users)
+    print(f"\nours, GET /users/me, median req/s by connections: {rates}")
+    medians = [ours[key]["median"] for key in users]
+    print(f"  lowest / highest: {min(medians) / max(medians):.2f}  (1.00: no fall under load)")
+    if "users/me 64" in ours:
+        at64 = ours["users/me 64"]
+        print(f"  at 64 connections: p99 {at64['p99']:.1f} ms, errors {at64['errors']:.0f}")
+    if len(servers) == 2 and "users/me 64" in ours:
+        best = max(summary(servers[1].results[key])["best"] for key in users)
+        if best:
+            print(
+                f"  at 64 connections / the reference's best at any concurrency: "
+                f"{ours['users/me 64']['median'] / best:.2f}  (reference best {best:.0f} req/s)"
+            )
+        else:
+            print("  the reference answered nothing at any concurrency")
 
 
 def main() -> None:
@@ -278,25 +377,32 @@ def main() -> None:
         subprocess.run(["uv", "sync", "--quiet"], cwd=project, env=clean_env(), check=True)
         if args.reference:
             subprocess.run(
-                ["uv", "sync", "--quiet", *(["--python", args.reference_python] if args.reference_python else [])],
-                cwd=args.reference, env=clean_env(), check=True,
+                [
+                    "uv",
+                    "sync",
+                    "--quiet",
+                    *(["--python", args.reference_python] if args.reference_python else []),
+                ],
+                cwd=args.reference,
+                env=clean_env(),
+                check=True,
             )
         db_port = stack.enter_context(postgres(["ours", "reference"]))
-        servers = [start_ours(stack, project, db_port)]
+        redis_url = stack.enter_context(redis()) if args.tier == "FULL" else None
+        servers = [start_ours(stack, project, db_port, redis_url)]
         if args.reference:
             servers.append(
-                start_reference(stack, args.reference, args.reference_python, args.reference_command, db_port)
+                start_reference(
+                    stack, args.reference, args.reference_python, args.reference_command, db_port
+                )
             )
-        print(f"python/{args.tier} vs {args.reference or 'no reference'}: one uvicorn worker each, "
-              f"wrk -t2 {args.duration}s x {args.rounds} rounds, alternating")
-        keys = []
-        for connections in counts:
-            key = f"users/me {connections}"
-            measure(servers, key, lambda s: s.user_url, connections, args)
-            keys.append(key)
-        key = "no database 64"
-        measure(servers, key, lambda s: s.trivial_url, 64, args)
-        keys.append(key)
+        print(
+            f"python/{args.tier} vs {args.reference or 'no reference'}: one uvicorn worker each, "
+            f"wrk -t2 {args.duration}s x {args.rounds} rounds, alternating"
+        )
+        keys = [f"users/me {connections}" for connections in counts] + ["no database 64"]
+        for key in keys:
+            measure(servers, key, int(key.split()[-1]), args)
         report(servers, keys)
 
 

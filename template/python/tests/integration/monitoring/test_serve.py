@@ -27,6 +27,9 @@ from tests.servers import free_port
 SERVE = ROOT / "scripts" / "serve.sh"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
+# A new connection per request, so the kernel may hand any of them to either worker. One
+# client for many requests: building one loads the CA certificates, which costs more.
+NEW_CONNECTIONS = httpx.Limits(max_keepalive_connections=0)
 # Typed here: prometheus-client leaves it unannotated.
 merge: Callable[[list[str], bool], Iterable[Metric]] = MultiProcessCollector.merge
 
@@ -89,15 +92,16 @@ def server(served_database: str, redis_url: str, tmp_path: Path) -> Iterator[Ser
 
 def wait_until_live(served: Served) -> None:
     deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if served.process.poll() is not None:
-            raise AssertionError(f"serve.sh exited:\n{served.log.read_text()}")
-        try:
-            if httpx.get(f"{served.url}/health/live", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
+    with httpx.Client(base_url=served.url, timeout=1, limits=NEW_CONNECTIONS) as http:
+        while time.monotonic() < deadline:
+            if served.process.poll() is not None:
+                raise AssertionError(f"serve.sh exited:\n{served.log.read_text()}")
+            try:
+                if http.get("/health/live").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
     raise AssertionError(f"not serving after {START_TIMEOUT:.0f} s:\n{served.log.read_text()}")
 
 
@@ -147,20 +151,22 @@ def test_metrics_add_up_the_requests_of_every_worker(server):
     assert not (server.metrics_dir / "counter_1.db").exists()
     assert (server.metrics_dir / "notes.txt").exists()
 
+    http = httpx.Client(base_url=server.url, limits=NEW_CONNECTIONS)
     # The kernel hands each new connection to whichever worker takes it first: send until
     # both have answered some, so that a scrape answered by one worker must add up both.
     sent = 0
     while sum(1 for count in requests_by_worker(server.metrics_dir).values() if count) < 2:
         assert sent < 500, "one worker answered every request"
         for _ in range(10):
-            assert httpx.get(f"{server.url}/health").status_code == 200
+            assert http.get("/health").status_code == 200
         sent += 10
 
     for _ in range(6):
-        page = httpx.get(f"{server.url}/metrics").text
+        page = http.get("/metrics").text
         assert health_requests(page) == sent
 
-    ready = httpx.get(f"{server.url}/health/ready")
+    ready = http.get("/health/ready")
+    http.close()
     assert ready.status_code == 200, ready.text
     checks = {"database": "ok", "redis": "ok"}
     assert ready.json() == {"status": "ok", "checks": checks}

@@ -4,10 +4,12 @@ Renders each cell from the working tree, runs `uv sync`, then times `make test` 
 `make test-postgres` (a throwaway local cluster), each `--repeat` times. For every run it
 prints the wall time, the CPU time of everything the run started (servers included), the
 test count and pytest's own figure; then the ten slowest setups, calls and teardowns of the
-last run (pytest's --durations), so what dominates shows.
+last run (pytest's --durations), so what dominates shows. --coverage-cost adds one run of
+each target without coverage measurement (`--no-cov`): the difference is what measuring costs.
 
     uv run python bench/generated_suites.py [--tiers CORE FULL] [--targets test test-postgres]
                                             [--repeat 2] [--workers 0] [--no-bytecode-cache]
+                                            [--coverage-cost]
 
 Python writes no bytecode cache when PYTHONDONTWRITEBYTECODE is set: then every process of
 the run (pytest, each server, each worker) compiles what it imports again. The bench says
@@ -20,6 +22,7 @@ Needs uv, make, redis-server and rabbitmq-server (FULL), PostgreSQL server binar
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import resource
@@ -27,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,8 +48,10 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_make(project: Path, target: str, env: dict[str, str], workers: int) -> dict:
-    args = "--durations=10 --durations-min=0 -p no:cacheprovider"
+def timed_make(
+    project: Path, target: str, env: dict[str, str], workers: int, extra: str = ""
+) -> dict:
+    args = f"--durations=10 --durations-min=0 -p no:cacheprovider {extra}".strip()
     cmd = ["make", target, f"WORKERS={workers}", f"PYTEST_ARGS={args}"]
     cpu, start = children_cpu(), time.perf_counter()
     proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
@@ -71,6 +77,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--workers", type=int, default=0, help="pytest-xdist workers (WORKERS=)")
     parser.add_argument("--no-bytecode-cache", action="store_true")
+    parser.add_argument("--coverage-cost", action="store_true", help="also run with --no-cov")
     args = parser.parse_args()
 
     env = clean_env()
@@ -82,7 +89,8 @@ def main() -> None:
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     with tempfile.TemporaryDirectory() as tmp:
         for tier in args.tiers:
-            project = render(Path(tmp) / tier.lower(), stack="python", tier=tier)
+            with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+                project = render(Path(tmp) / tier.lower(), stack="python", tier=tier)
             subprocess.run(["uv", "sync", "-q"], cwd=project, env=env, check=True)
             for target in args.targets:
                 runs = [timed_make(project, target, env, args.workers) for _ in range(args.repeat)]
@@ -91,6 +99,12 @@ def main() -> None:
                         f"python/{tier} make {target} #{number}: {found['wall']:.1f} s wall, "
                         f"{found['cpu']:.1f} s CPU, pytest {found['pytest']:.1f} s, "
                         f"{found['counts']}"
+                    )
+                if args.coverage_cost:
+                    bare = timed_make(project, target, env, args.workers, "--no-cov")
+                    print(
+                        f"python/{tier} make {target} without coverage: {bare['wall']:.1f} s "
+                        f"wall, {bare['cpu']:.1f} s CPU, pytest {bare['pytest']:.1f} s"
                     )
                 for seconds, phase, test in runs[-1]["slowest"]:
                     print(f"    {float(seconds):6.2f} s {phase:<8} {test}")

@@ -1,21 +1,29 @@
-"""Real Redis and RabbitMQ servers for the tests, started on free ports and stopped after.
+"""Real servers for the tests, started on free ports and stopped after: Redis, RabbitMQ,
+and the app itself served by scripts/serve.sh.
 
-Both come from Debian packages (`redis-server`, `rabbitmq-server`); the test session
-refuses to start without them, naming the package to install (see tests/conftest.py).
+Redis and RabbitMQ come from Debian packages (`redis-server`, `rabbitmq-server`); the test
+session refuses to start without them, naming the package to install (see tests/conftest.py).
 """
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
+
+import httpx
 
 RABBITMQ_START_TIMEOUT = 60.0
+SERVE_START_TIMEOUT = 60.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -146,3 +154,92 @@ def rabbitmq_server(workdir: Path) -> Iterator[Server]:
         # The node leaves the Erlang port mapper running; it would outlive the tests.
         epmd = shutil.which("epmd") or "/usr/lib/erlang/bin/epmd"
         subprocess.run([epmd, "-kill"], capture_output=True, check=False)
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    metrics_dir: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+@contextmanager
+def served_app(
+    serve: Path, env: Mapping[str, str], workdir: Path, workers: int
+) -> Iterator[Served]:
+    """`serve.sh --workers N` on a free port, its samples in workdir/metrics, until it
+    answers /health/live; stopped after, with every process it started."""
+    metrics_dir = workdir / "metrics"
+    metrics_dir.mkdir(exist_ok=True)
+    port = free_port()
+    log = workdir / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(serve), "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)],
+            env={**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    served = Served(f"http://127.0.0.1:{port}", metrics_dir, process, log)
+    try:
+        wait_until_live(served)
+        yield served
+    finally:
+        stop(process)
+        # Whatever the outcome, nothing of the server outlives the tests.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_until_live(served: Served) -> None:
+    deadline = time.monotonic() + SERVE_START_TIMEOUT
+    with httpx.Client(base_url=served.url, timeout=1) as http:
+        while time.monotonic() < deadline:
+            if served.process.poll() is not None:
+                raise RuntimeError(f"serve.sh exited:\n{served.log.read_text()}")
+            try:
+                if http.get("/health/live").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+    raise RuntimeError(f"not serving after {SERVE_START_TIMEOUT:.0f} s:\n{served.log.read_text()}")
+
+
+class Background(Generic[T]):
+    """A server started now, in a thread, and waited for by the first test that needs it:
+    its start overlaps the tests that run before. Stopped by `stop`."""
+
+    def __init__(self, server: AbstractContextManager[T]) -> None:
+        self._server = server
+        self._up = threading.Event()
+        self._stopping = threading.Event()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with self._server as value:
+                self._value = value
+                self._up.set()
+                self._stopping.wait()
+        except BaseException as error:  # handed to the tests that wait for the server
+            self._error = error
+        finally:
+            self._up.set()
+
+    def get(self) -> T:
+        self._up.wait()
+        if self._value is None:
+            raise RuntimeError("the server did not start") from self._error
+        return self._value
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
+        if self._value is not None and self._error is not None:
+            raise self._error

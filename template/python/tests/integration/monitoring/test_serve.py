@@ -5,13 +5,8 @@ This is also where a FastAPI or instrumentator release that breaks under a real 
 not under the in-process test client, shows.
 """
 
-import contextlib
 import os
-import signal
-import subprocess
-import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -19,96 +14,20 @@ import pytest
 from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.conftest import ROOT, TEST_SECRET, DatabaseFactory, run_migrations
-from tests.servers import free_port
+from tests.servers import Served, stop
 
-SERVE = ROOT / "scripts" / "serve.sh"
-START_TIMEOUT = 60.0
-STOP_TIMEOUT = 30.0
 # Typed here: prometheus-client leaves it unannotated.
 merge: Callable[[list[str], bool], Iterable[Metric]] = MultiProcessCollector.merge
 
 
-@dataclass(frozen=True)
-class Served:
-    url: str
-    metrics_dir: Path
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
 @pytest.fixture
-async def served_database(databases: DatabaseFactory) -> str:
-    """A migrated database of its own: the server commits where the test's session is not."""
-    url = await databases.create("serve")
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(run_migrations)
-    await engine.dispose()
-    return url
-
-
-@pytest.fixture
-def server(served_database: str, redis_url: str, tmp_path: Path) -> Iterator[Served]:
-    metrics_dir = tmp_path / "metrics"
-    metrics_dir.mkdir()
-    # What an earlier run leaves: the script must clear the samples, and only them.
-    (metrics_dir / "counter_1.db").write_bytes(b"samples of an earlier run")
-    (metrics_dir / "notes.txt").write_text("not a sample file")
-    port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": served_database,
-        "REDIS_URL": redis_url,
-        "ENVIRONMENT": "test",
-        "SECRET_KEY": TEST_SECRET,
-        "METRICS_ENABLED": "true",
-        "OTEL_EXPORTER_OTLP_ENDPOINT": "",
-        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-    }
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(SERVE), "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    served = Served(f"http://127.0.0.1:{port}", metrics_dir, process, log)
-    try:
-        wait_until_live(served)
-        yield served
-    finally:
-        stop(process)
-        # Whatever the outcome, nothing of the server outlives the test.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-
-
-def wait_until_live(served: Served) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if served.process.poll() is not None:
-            raise AssertionError(f"serve.sh exited:\n{served.log.read_text()}")
-        try:
-            if httpx.get(f"{served.url}/health/live", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"not serving after {START_TIMEOUT:.0f} s:\n{served.log.read_text()}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+def http(served: Served) -> Iterator[httpx.Client]:
+    """A new connection per request, so the kernel may hand any of them to either worker.
+    One client for every request: making one loads the CA certificates, which costs more."""
+    limits = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=served.url, limits=limits) as client:
+        yield client
 
 
 def requests_by_worker(metrics_dir: Path) -> dict[int, float]:
@@ -143,30 +62,32 @@ def alive(pid: int) -> bool:
     return True
 
 
-def test_metrics_add_up_the_requests_of_every_worker(server):
-    assert not (server.metrics_dir / "counter_1.db").exists()
-    assert (server.metrics_dir / "notes.txt").exists()
+def test_metrics_add_up_the_requests_of_every_worker(served, http):
+    # The server started with the session (tests/conftest.py), on a directory that held
+    # samples of an earlier run and a file of someone else's.
+    assert not (served.metrics_dir / "counter_1.db").exists()
+    assert (served.metrics_dir / "notes.txt").exists()
 
     # The kernel hands each new connection to whichever worker takes it first: send until
     # both have answered some, so that a scrape answered by one worker must add up both.
     sent = 0
-    while sum(1 for count in requests_by_worker(server.metrics_dir).values() if count) < 2:
+    while sum(1 for count in requests_by_worker(served.metrics_dir).values() if count) < 2:
         assert sent < 500, "one worker answered every request"
         for _ in range(10):
-            assert httpx.get(f"{server.url}/health").status_code == 200
+            assert http.get("/health").status_code == 200
         sent += 10
 
     for _ in range(6):
-        page = httpx.get(f"{server.url}/metrics").text
+        page = http.get("/metrics").text
         assert health_requests(page) == sent
 
-    ready = httpx.get(f"{server.url}/health/ready")
+    ready = http.get("/health/ready")
     assert ready.status_code == 200, ready.text
     checks = {"database": "ok", "redis": "ok"}
     assert ready.json() == {"status": "ok", "checks": checks}
 
-    workers = set(requests_by_worker(server.metrics_dir))
+    workers = set(requests_by_worker(served.metrics_dir))
     assert len(workers) == 2
-    stop(server.process)
-    assert server.process.returncode == 0, server.log.read_text()
+    stop(served.process)
+    assert served.process.returncode == 0, served.log.read_text()
     assert [pid for pid in workers if alive(pid)] == []

@@ -25,6 +25,8 @@ Run by copier from the project directory; running it again changes nothing.
 
 from __future__ import annotations
 
+# Copier, yaml and the registry are imported by the functions that use them: the common
+# update needs none of them (importing copier alone takes about a second).
 import argparse
 import json
 import os
@@ -35,12 +37,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "extensions"))
-from cells import Cells  # noqa: E402  (the registry of the version being updated to)
-
-CELLS = Cells.load()
+# Where extensions/cells.py, the registry of the version being updated to, lives.
+EXTENSIONS = Path(__file__).resolve().parents[1] / "extensions"
 LEFTOVERS = Path("upgrade-leftovers")
 SETTING = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.M)
 SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
@@ -59,7 +57,6 @@ def git(*args: str) -> str:
 def render(
     src: str, ref: str | None, answers: dict, into: Path, exclude: list[str] | None = None
 ) -> dict[Path, bytes]:
-    # Imported here: importing copier costs more than the whole common update of this script.
     from copier import run_copy
 
     run_copy(
@@ -79,6 +76,12 @@ def render(
         for path in into.rglob("*")
         if path.is_file() and not SKIP.intersection(path.relative_to(into).parts)
     }
+
+
+def load_answers(text: str) -> dict:
+    import yaml
+
+    return yaml.safe_load(text) or {}
 
 
 def pristine(recorded: dict, paths: list[Path]) -> dict[Path, bytes]:
@@ -112,7 +115,11 @@ def label_for(old: dict, new: dict, recorded: dict) -> str:
 
 def shrinking(old: dict, new: dict) -> bool:
     """A change of stack or a smaller tier: whole layers of the old cell go."""
-    return new.get("stack") != old.get("stack") or CELLS.rank(str(new.get("tier"))) < CELLS.rank(
+    sys.path.insert(0, str(EXTENSIONS))
+    from cells import Cells
+
+    cells = Cells.load()
+    return new.get("stack") != old.get("stack") or cells.rank(str(new.get("tier"))) < cells.rank(
         str(old.get("tier"))
     )
 
@@ -121,7 +128,7 @@ def before(args: argparse.Namespace) -> int:
     answers_file = Path(".copier-answers.yml")
     if not answers_file.is_file():
         return 0
-    recorded = yaml.safe_load(answers_file.read_text()) or {}
+    recorded = load_answers(answers_file.read_text())
     old = user_answers(recorded)
     new = {**old, **{k: v for k, v in json.loads(args.data).items() if not k.startswith("_")}}
     # Growing or staying: nothing to refuse; the after stage keeps what the update deletes.
@@ -202,14 +209,14 @@ def keep_deleted_edits() -> int:
     try:
         # Renames are not deletions: a `git mv` migration already took the user's edits along.
         deleted = git("diff", "--name-only", "--diff-filter=D", "--find-renames", "-z", "HEAD")
-        recorded = yaml.safe_load(git("show", "HEAD:.copier-answers.yml")) or {}
+        paths = [Path(p) for p in deleted.split("\0") if p and not p.startswith(f"{LEFTOVERS}/")]
+        if not paths:
+            return 0  # the common update: nothing deleted, nothing to render
+        recorded = load_answers(git("show", "HEAD:.copier-answers.yml"))
     except subprocess.CalledProcessError:
         return 0
-    paths = [Path(p) for p in deleted.split("\0") if p and not Path(p).is_relative_to(LEFTOVERS)]
-    if not paths:
-        return 0
     old_files = pristine(recorded, paths)
-    now = yaml.safe_load(Path(".copier-answers.yml").read_text()) or {}
+    now = load_answers(Path(".copier-answers.yml").read_text())
     label = label_for(user_answers(recorded), user_answers(now), recorded)
     for path in paths:
         committed = subprocess.run(

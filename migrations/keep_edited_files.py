@@ -131,7 +131,8 @@ def before(args: argparse.Namespace) -> int:
     recorded = load_answers(answers_file.read_text())
     old = user_answers(recorded)
     new = {**old, **{k: v for k, v in json.loads(args.data).items() if not k.startswith("_")}}
-    # Growing or staying: nothing to refuse; the after stage keeps what the update deletes.
+    # Growing, staying, or shrinking by the user's leave: nothing to refuse. The after stage
+    # keeps the edited files the update deletes.
     if not shrinking(old, new) or os.environ.get("UTS_ALLOW_DOWNGRADE") == "1":
         return 0
 
@@ -206,6 +207,7 @@ def after(args: argparse.Namespace) -> int:
 
 
 def keep_deleted_edits() -> int:
+    """Write each file the update deleted and the user had edited to upgrade-leftovers/."""
     try:
         # Renames are not deletions: a `git mv` migration already took the user's edits along.
         deleted = git("diff", "--name-only", "--diff-filter=D", "--find-renames", "-z", "HEAD")

@@ -6,6 +6,7 @@ keep_edited_files.py: an update never deletes a file the user edited.
 from __future__ import annotations
 
 import sys
+from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,44 @@ def test_after_stage_restores_an_edited_file_the_update_deleted(
 
     moved = list((project / "upgrade-leftovers").rglob("services.py"))
     assert len(moved) == 1 and moved[0].read_text().endswith("OUR_RULE = True\n")
-    assert f"your version is in {moved[0].relative_to(project)}" in proc.stderr
+    assert "you edited src/my_project/services.py" in proc.stderr
+    assert f"moved to {moved[0].relative_to(project)}" in proc.stderr
     again = run(sys.executable, template_clone.path / SCRIPT, "after", cwd=project)
     assert again.stderr == ""
+
+
+def test_an_update_that_deletes_nothing_renders_nothing(
+    template_clone: TemplateClone, tmp_path: Path
+) -> None:
+    """The common update costs copier's renders only: both stages run without the template.
+
+    The project records a template that does not exist; any render would fail on it.
+    """
+    project = generate(template_clone, tmp_path / "app", NEXT)
+    answers = project / ".copier-answers.yml"
+    recorded = yaml.safe_load(answers.read_text())
+    recorded["_src_path"] = str(tmp_path / "no-such-template")
+    answers.write_text(yaml.safe_dump(recorded))
+    commit_all(project, "a template that is gone")
+    for stage in ("before", "after"):
+        proc = run(sys.executable, template_clone.path / SCRIPT, stage, cwd=project)
+        assert proc.stderr == ""
+    assert git("status", "--porcelain", cwd=project).stdout == ""
+
+
+def test_pristine_renders_only_the_paths_asked(
+    template_clone: TemplateClone, tmp_path: Path
+) -> None:
+    """The after stage's one render: the old version restricted to the deleted paths."""
+    project = generate(template_clone, tmp_path / "app", NEXT)
+    spec = spec_from_file_location("keep_edited_files", template_clone.path / SCRIPT)
+    module = module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    asked = [Path("src/my_project/services.py"), Path("tests/test_api.py")]
+
+    old = module.pristine(recorded, [*asked, Path("src/my_project/not_ours.py")])
+
+    assert set(old) == set(asked)
+    for path in asked:
+        assert old[path] == (project / path).read_bytes()

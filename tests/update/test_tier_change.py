@@ -107,6 +107,24 @@ def test_shrinking_a_tier_is_refused_unless_allowed(
     assert f"tier: {big}" in (project / ".copier-answers.yml").read_text()
 
 
+def test_changing_the_stack_is_refused_with_what_would_go(
+    template_clone: TemplateClone, tmp_path: Path
+) -> None:
+    project = generate(template_clone, tmp_path / "app", NEXT, stack="python", tier="MVP")
+    other = render(tmp_path / "sql", src=template_clone.path, vcs_ref=NEXT, stack="sql", tier="MVP")
+    proc = update(project, NEXT, "--data", "stack=sql", check=False)
+    assert proc.returncode != 0
+    # Every file of the project that the sql render lacks, none edited, named up to eight.
+    going = sorted(set(files_of(project)) - set(files_of(other)))
+    listed = re.search(
+        r"python/MVP -> sql/MVP would delete (\d+) files \(0 edited by you\)", proc.stderr
+    )
+    assert listed and int(listed[1]) == len(going), proc.stderr
+    assert ", ".join(map(str, going[:8])) in proc.stderr
+    assert git("status", "--porcelain", cwd=project).stdout == ""
+    assert "stack: python" in (project / ".copier-answers.yml").read_text()
+
+
 @pytest.mark.parametrize("step", STEPS, ids=map(step_id, STEPS))
 def test_shrinking_when_allowed_keeps_edited_files_aside(
     step, template_clone: TemplateClone, tmp_path: Path

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.python_core_load import clean_env  # noqa: E402
+from bench.common import clean_env  # noqa: E402
 from tests.conftest import render  # noqa: E402
 
 SUMMARY = re.compile(r"=+ (?P<counts>.*\d+ passed.*) in (?P<seconds>[\d.]+)s")
